@@ -1,0 +1,122 @@
+"""The application: `create_app(settings)` assembles routes, middleware and lifespan; nothing at import."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from importlib.metadata import version
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from ayni import health_routes
+from ayni.config import Settings, load_settings
+from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
+from ayni.health import HealthCheck
+from ayni.logs import configure_logging
+from ayni.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from ayni.openapi import build_openapi, docs_css_endpoint, docs_endpoint, openapi_endpoint, render_docs
+from ayni.problems import Problem, handle_problem, problem_response, unavailable
+from ayni.resources import Resources
+
+logger = logging.getLogger("ayni.app")
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        problem = Problem(404, "not-found", f"No resource at {request.url.path}.")
+    elif exc.status_code == 405:
+        allowed = exc.headers.get("Allow", "") if exc.headers else ""
+        problem = Problem(
+            405,
+            "method-not-allowed",
+            f"{request.method} is not allowed here; use {allowed}.",
+            headers={"Allow": allowed},
+        )
+    else:
+        problem = Problem(exc.status_code, "http-error", str(exc.detail), headers=dict(exc.headers or {}))
+    return problem_response(problem)
+
+
+async def handle_unavailable(request: Request, exc: Exception) -> Response:
+    logger.warning("dependency unavailable: %s: %s", type(exc).__name__, exc)
+    return problem_response(unavailable("A service Ayni depends on is unavailable; try again shortly."))
+
+
+def health_checks(res: Resources) -> list[HealthCheck]:
+    return health_routes.dependency_checks(res)
+
+
+def api_routes() -> list[BaseRoute]:
+    return [*health_routes.routes]
+
+
+def all_routes() -> list[BaseRoute]:
+    return [
+        *api_routes(),
+        Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET", "HEAD"]),
+        Route("/api/v1/docs", docs_endpoint, methods=["GET", "HEAD"]),
+        Route("/api/v1/docs.css", docs_css_endpoint, methods=["GET", "HEAD"]),
+    ]
+
+
+def openapi_document(project_name: str) -> dict[str, Any]:
+    return build_openapi(all_routes(), project_name, version("ayni"))
+
+
+def create_app(settings: Settings) -> Starlette:
+    routes = all_routes()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        db = make_database(settings)
+        redis = make_redis(settings)
+        await db.connect()  # lazy pool: connects to nothing yet, so a down database does not stop start-up
+        try:
+            yield {"resources": Resources(settings=settings, db=db, redis=redis)}
+        finally:
+            await db.disconnect()
+            await redis.aclose()
+
+    middleware = [
+        Middleware(RequestContextMiddleware, production=settings.environment == "production"),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Location", "Retry-After", "WWW-Authenticate"],
+            max_age=600,
+        ),
+        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes),
+    ]
+    exception_handlers: dict[Any, Any] = {
+        Problem: handle_problem,
+        HTTPException: handle_http_exception,
+        **dict.fromkeys(UNAVAILABLE_ERRORS, handle_unavailable),
+    }
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.health_checks = health_checks
+    app.state.openapi = openapi_document(settings.project_name)
+    app.state.docs_html = render_docs(app.state.openapi)
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """uvicorn's factory (`ayni serve`): settings and logging from this process's environment."""
+    settings = load_settings(os.environ)
+    configure_logging(settings)
+    return create_app(settings)

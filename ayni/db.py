@@ -1,0 +1,46 @@
+"""The PostgreSQL pool and the Redis client the API shares, and which failures mean "unavailable"."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import databases
+import redis.asyncio as aioredis
+import redis.exceptions
+
+from ayni.config import Settings
+
+# Raised when PostgreSQL or Redis cannot be reached or drops the connection: the request answers 503.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+def make_database(settings: Settings) -> databases.Database:
+    # min_size=0: opening the pool connects to nothing, so the API starts (and reports unhealthy) while
+    # PostgreSQL is down, and every later request tries again by itself.
+    return databases.Database(
+        settings.database_url,
+        min_size=0,
+        max_size=10,
+        timeout=settings.health_check_timeout * 2,
+        command_timeout=30,
+    )
+
+
+def make_redis(settings: Settings) -> aioredis.Redis:
+    return aioredis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.health_check_timeout * 2,
+        socket_connect_timeout=settings.health_check_timeout,
+        health_check_interval=30,
+        decode_responses=False,
+    )

@@ -1,0 +1,57 @@
+import { createApiClient, type ApiClient } from './client';
+import { operations, type OperationName } from './operations';
+import type {
+  ChangePasswordRequest,
+  Health,
+  LoginRequest,
+  PasswordResetConfirmRequest,
+  RegisterRequest,
+  TokenPair,
+  UpdateMeRequest,
+  User,
+} from './types';
+import { connectivity } from './connectivity';
+
+/** The API base URL, fixed at build time from VITE_API_URL; default: same origin. */
+export function apiBaseUrl(env: { VITE_API_URL?: string } = import.meta.env): string {
+  const url = env.VITE_API_URL?.trim();
+  return (url ? url : '/api/v1').replace(/\/+$/, '');
+}
+
+let sessionExpiredListener: (() => void) | null = null;
+
+/** The AuthProvider listens here to sign out when a refresh is refused. */
+export function onSessionExpired(listener: (() => void) | null): void {
+  sessionExpiredListener = listener;
+}
+
+export const client: ApiClient = createApiClient({
+  baseUrl: apiBaseUrl(),
+  onSessionExpired: () => sessionExpiredListener?.(),
+  onConnectivity: (up) => connectivity.set(up),
+});
+
+function call<T>(name: OperationName, body?: unknown, extra?: { acceptStatuses?: number[]; signal?: AbortSignal }): Promise<T> {
+  const op = operations[name];
+  return client.request<T>(op.method, op.path, { body, auth: op.auth, ...extra });
+}
+
+/** Typed calls, one per entry of `operations`. */
+export const api = {
+  register: (body: RegisterRequest) => call<User>('register', body),
+  verifyEmail: (token: string) => call<User>('verifyEmail', { token }),
+  resendVerification: (email: string) => call<void>('resendVerification', { email }),
+  login: async (body: LoginRequest) => {
+    const pair = await call<TokenPair>('login', body);
+    client.setTokens(pair);
+    return pair;
+  },
+  logout: () => call<void>('logout'),
+  logoutAll: () => call<void>('logoutAll'),
+  me: () => call<User>('me'),
+  updateMe: (body: UpdateMeRequest) => call<User>('updateMe', body),
+  changePassword: (body: ChangePasswordRequest) => call<void>('changePassword', body),
+  requestPasswordReset: (email: string) => call<void>('requestPasswordReset', { email }),
+  confirmPasswordReset: (body: PasswordResetConfirmRequest) => call<void>('confirmPasswordReset', body),
+  health: (signal?: AbortSignal) => call<Health>('health', undefined, { acceptStatuses: [503], signal }),
+};

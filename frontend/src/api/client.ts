@@ -1,0 +1,194 @@
+import { ApiError, NetworkError, SessionExpiredError, problemFromResponse, toProblem } from './problem';
+import type { Method } from './operations';
+import type { TokenPair } from './types';
+
+type Fetch = typeof fetch;
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+export interface ApiClientOptions {
+  /** e.g. "/api/v1" or "https://api.ayni.cl/api/v1" (no trailing slash needed). */
+  baseUrl: string;
+  fetch?: Fetch;
+  /** Abort a request that takes longer than this (ms). */
+  timeoutMs?: number;
+  /** Called once when a refresh is refused: the session is over. */
+  onSessionExpired?: () => void;
+  /** Called with false when the API can't be reached, true when it answers again. */
+  onConnectivity?: (up: boolean) => void;
+  /** Cross-tab lock (navigator.locks) so two tabs never spend the same refresh token. */
+  locks?: LockManagerLike | null;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Send the access token (and refresh + retry once on a 401 invalid_token). */
+  auth?: boolean;
+  /** Error statuses whose JSON body is still the answer (e.g. 503 from /health). */
+  acceptStatuses?: readonly number[];
+  signal?: AbortSignal;
+}
+
+export interface ApiClient {
+  request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
+  /** Silent refresh through the HttpOnly cookie; true when a session is restored. Never signs out. */
+  restoreSession(): Promise<boolean>;
+  /** Keeps the access token of a fresh sign-in (in memory only). */
+  setTokens(pair: TokenPair): void;
+  /** Forgets the access token (sign out). Requests in flight will not refresh. */
+  clearTokens(): void;
+  hasAccessToken(): boolean;
+}
+
+const REFRESH_PATH = '/auth/refresh';
+
+/** RFC 6750: only an invalid or expired token is worth a refresh. */
+export function isInvalidTokenChallenge(res: Response): boolean {
+  const challenge = res.headers.get('WWW-Authenticate');
+  // A cross-origin API that doesn't expose WWW-Authenticate hides it from us: treat a bare 401
+  // to a request that carried a token as an expired token (still at most one retry).
+  if (challenge === null) return true;
+  return /error\s*=\s*"?invalid_token"?/i.test(challenge);
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const doFetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? 15000;
+  const locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
+
+  let accessToken: string | null = null;
+  /** Bumped on sign-in and sign-out: a request started in another session never refreshes. */
+  let generation = 0;
+  let refreshing: Promise<boolean> | null = null;
+
+  function connectivity(up: boolean): void {
+    options.onConnectivity?.(up);
+  }
+
+  async function send(method: Method, path: string, body: unknown, token: string | null, signal?: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      const res = await doFetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'include',
+        signal: controller.signal,
+      });
+      const gatewayDown = (res.status === 502 || res.status === 504) && !(res.headers.get('Content-Type') ?? '').includes('json');
+      connectivity(!gatewayDown);
+      if (gatewayDown) throw new NetworkError('bad-gateway');
+      return res;
+    } catch (error) {
+      if (error instanceof NetworkError) throw error;
+      if (signal?.aborted) throw error;
+      connectivity(false);
+      throw new NetworkError(timedOut ? 'timeout' : 'offline', error);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** One refresh round trip. true: new tokens; false: refused (session over). Throws when unreachable. */
+  async function refreshNow(): Promise<boolean> {
+    const startGeneration = generation;
+    const res = await send('POST', REFRESH_PATH, undefined, null);
+    if (res.ok) {
+      const pair = (await res.json()) as TokenPair;
+      if (generation === startGeneration) accessToken = pair.access_token;
+      return generation === startGeneration;
+    }
+    if (res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408) {
+      if (generation === startGeneration) accessToken = null;
+      return false;
+    }
+    throw await problemFromResponse(res);
+  }
+
+  /** One refresh at a time: callers that arrive while one runs share its result. */
+  function refreshOnce(): Promise<boolean> {
+    if (!refreshing) {
+      const run = locks ? () => locks.request('ayni-auth-refresh', refreshNow) : refreshNow;
+      refreshing = run().finally(() => {
+        refreshing = null;
+      });
+    }
+    return refreshing;
+  }
+
+  async function parse<T>(res: Response): Promise<T> {
+    if (res.status === 204 || res.status === 202 || res.headers.get('Content-Length') === '0') {
+      // 202/204 may carry a body we don't need; read it only if it is JSON.
+      if (!(res.headers.get('Content-Type') ?? '').includes('json')) return undefined as T;
+    }
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new ApiError(toProblem(null, 502, 'Unreadable answer from the API', res.headers.get('X-Request-ID')), null);
+    }
+  }
+
+  async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+    const auth = opts.auth ?? false;
+    const startGeneration = generation;
+    // Wait for a refresh in flight instead of sending a token we know is being replaced.
+    if (auth && refreshing) await refreshing.catch(() => undefined);
+    const tokenUsed = auth ? accessToken : null;
+    let res = await send(method, path, opts.body, tokenUsed, opts.signal);
+
+    if (res.status === 401 && auth && tokenUsed !== null && isInvalidTokenChallenge(res)) {
+      if (generation !== startGeneration) throw await problemFromResponse(res);
+      let ok: boolean;
+      if (accessToken !== tokenUsed && accessToken !== null) {
+        ok = true; // another request already refreshed while ours was in flight
+      } else {
+        ok = await refreshOnce();
+      }
+      if (!ok) {
+        if (generation === startGeneration) {
+          accessToken = null;
+          generation += 1;
+          options.onSessionExpired?.();
+        }
+        throw new SessionExpiredError();
+      }
+      // Exactly one retry, with the new token. A second 401 is an error, never another refresh.
+      res = await send(method, path, opts.body, accessToken, opts.signal);
+    }
+
+    if (res.ok || opts.acceptStatuses?.includes(res.status)) return parse<T>(res);
+    throw await problemFromResponse(res);
+  }
+
+  return {
+    request,
+    async restoreSession() {
+      return refreshOnce();
+    },
+    setTokens(pair) {
+      generation += 1;
+      accessToken = pair.access_token;
+    },
+    clearTokens() {
+      generation += 1;
+      accessToken = null;
+    },
+    hasAccessToken() {
+      return accessToken !== null;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { en } from './en';
+import { es, type Dictionary, type MessageKey } from './es';
+
+export type Lang = 'es' | 'en';
+export const dictionaries: Record<Lang, Dictionary> = { es, en };
+const STORAGE_KEY = 'ayni.lang';
+
+/** The saved choice, else the first of the browser's languages we speak, else Spanish (Chile). */
+export function detectLang(languages: readonly string[] = navigator.languages, saved: string | null = readSaved()): Lang {
+  if (saved === 'es' || saved === 'en') return saved;
+  for (const tag of languages) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base === 'es' || base === 'en') return base;
+  }
+  return 'es';
+}
+
+function readSaved(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export type Params = Record<string, string | number>;
+
+export function format(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+interface I18n {
+  lang: Lang;
+  locale: string;
+  t: Translate;
+  setLang: (lang: Lang) => void;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
+  const [lang, setLangState] = useState<Lang>(() => initial ?? detectLang());
+  const setLang = useCallback((next: Lang) => {
+    setLangState(next);
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // private mode: the choice lasts for this page only
+    }
+  }, []);
+  const locale = lang === 'es' ? 'es-CL' : 'en';
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[lang];
+    return { lang, locale, setLang, t: (key, params) => format(dict[key], params) };
+  }, [lang, locale, setLang]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}

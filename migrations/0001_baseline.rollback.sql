@@ -1,0 +1,1 @@
+DROP FUNCTION ayni_touch_updated_at();
