@@ -1,0 +1,1 @@
+"""Background jobs: Dramatiq on Redis, with a job record per message kept by middleware."""

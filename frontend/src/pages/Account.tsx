@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { api } from '../api/api';
+import { useAuth } from '../auth/AuthContext';
+import { Alert, SubmitButton } from '../components/Alert';
+import { Field } from '../components/Field';
+import { describeError, useForm, type FormMessage } from '../components/form';
+import { PageTitle } from '../components/Layout';
+import { PASSWORD_MIN, nameError, passwordError } from '../components/validation';
+import { useI18n } from '../i18n/i18n';
+
+function ProfileForm() {
+  const { t } = useI18n();
+  const { user, setUser } = useAuth();
+  const [saved, setSaved] = useState(false);
+  const form = useForm({
+    t,
+    initial: { full_name: user?.full_name ?? '' },
+    validate: (v) => ({ full_name: nameError(v.full_name, t, true) }),
+    onSubmit: async (v) => {
+      setSaved(false);
+      setUser(await api.updateMe({ full_name: v.full_name.trim() }));
+      setSaved(true);
+    },
+  });
+  return (
+    <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+      <Field {...form.field('full_name')} label={t('field.fullName')} autoComplete="name" required />
+      <Alert message={form.formError} />
+      {saved && !form.formError ? <Alert kind="success" message={{ text: t('account.saved') }} /> : null}
+      <SubmitButton busy={form.submitting} label={t('account.save')} busyLabel={t('account.saving')} />
+    </form>
+  );
+}
+
+function PasswordForm() {
+  const { t } = useI18n();
+  const [done, setDone] = useState(false);
+  const form = useForm({
+    t,
+    initial: { current_password: '', new_password: '' },
+    validate: (v) => ({
+      current_password: passwordError(v.current_password, t, false),
+      new_password:
+        passwordError(v.new_password, t) ??
+        (v.new_password === v.current_password ? t('validation.samePassword') : undefined),
+    }),
+    onSubmit: async (v) => {
+      setDone(false);
+      await api.changePassword({ current_password: v.current_password, new_password: v.new_password });
+      form.setValue('current_password', '');
+      form.setValue('new_password', '');
+      setDone(true);
+    },
+  });
+  return (
+    <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+      <Field {...form.field('current_password')} label={t('field.currentPassword')} type="password" autoComplete="current-password" required />
+      <Field
+        {...form.field('new_password')}
+        label={t('field.newPassword')}
+        type="password"
+        autoComplete="new-password"
+        hint={t('field.passwordHint', { min: PASSWORD_MIN })}
+        required
+      />
+      <Alert message={form.formError} />
+      {done && !form.formError ? <Alert kind="success" message={{ text: t('account.passwordChanged') }} /> : null}
+      <SubmitButton busy={form.submitting} label={t('account.passwordSubmit')} busyLabel={t('account.saving')} />
+    </form>
+  );
+}
+
+function Sessions() {
+  const { t } = useI18n();
+  const { signOut } = useAuth();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState<'one' | 'all' | null>(null);
+  const [error, setError] = useState<FormMessage | null>(null);
+  const run = async (everywhere: boolean) => {
+    if (busy) return;
+    setBusy(everywhere ? 'all' : 'one');
+    setError(null);
+    try {
+      await signOut({ everywhere });
+      navigate('/sign-in', { replace: true });
+    } catch (e) {
+      setError(describeError(e, t));
+      setBusy(null);
+    }
+  };
+  return (
+    <>
+      <Alert message={error} />
+      <div className="actions">
+        <button type="button" className="button" disabled={busy !== null} aria-busy={busy === 'one'} onClick={() => void run(false)}>
+          {busy === 'one' ? t('account.signingOut') : t('account.signOut')}
+        </button>
+        <button
+          type="button"
+          className="button button--danger"
+          disabled={busy !== null}
+          aria-busy={busy === 'all'}
+          aria-describedby="sign-out-all-hint"
+          onClick={() => void run(true)}
+        >
+          {busy === 'all' ? t('account.signingOut') : t('account.signOutAll')}
+        </button>
+      </div>
+      <p id="sign-out-all-hint" className="muted">
+        {t('account.signOutAllHint')}
+      </p>
+    </>
+  );
+}
+
+export function Account() {
+  const { t, locale } = useI18n();
+  const { user } = useAuth();
+  if (!user) return null;
+  return (
+    <div className="stack">
+      <PageTitle>{t('account.title')}</PageTitle>
+      <section className="card" aria-labelledby="profile-h">
+        <h2 id="profile-h">{t('account.profile')}</h2>
+        <p>
+          <strong>{user.email}</strong>{' '}
+          <span className={`badge badge--${user.email_verified ? 'healthy' : 'degraded'}`}>
+            {user.email_verified ? t('account.emailVerified') : t('account.emailNotVerified')}
+          </span>
+        </p>
+        <p className="muted">
+          {t('account.memberSince', { date: new Date(user.created_at).toLocaleDateString(locale, { dateStyle: 'long' }) })}
+        </p>
+        <ProfileForm />
+      </section>
+      <section className="card" aria-labelledby="password-h">
+        <h2 id="password-h">{t('account.password')}</h2>
+        <PasswordForm />
+      </section>
+      <section className="card" aria-labelledby="sessions-h">
+        <h2 id="sessions-h">{t('account.sessions')}</h2>
+        <Sessions />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api } from '../api/api';
+import { ApiError } from '../api/problem';
+import { useAuth } from '../auth/AuthContext';
+import { Alert, SubmitButton } from '../components/Alert';
+import { Field } from '../components/Field';
+import { useForm } from '../components/form';
+import { PageTitle } from '../components/Layout';
+import { PASSWORD_MIN, passwordError } from '../components/validation';
+import { useI18n } from '../i18n/i18n';
+
+export function ResetPassword() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const { status, signOut } = useAuth();
+  const [params] = useSearchParams();
+  const token = params.get('token') ?? '';
+  const [invalid, setInvalid] = useState(!token);
+  const form = useForm({
+    t,
+    initial: { new_password: '', confirm: '' },
+    validate: (v) => ({
+      new_password: passwordError(v.new_password, t),
+      confirm: !v.confirm ? t('validation.required') : v.confirm !== v.new_password ? t('validation.mismatch') : undefined,
+    }),
+    onSubmit: async (v) => {
+      try {
+        await api.confirmPasswordReset({ token, new_password: v.new_password });
+      } catch (error) {
+        // A bad token is not a field the user can fix: offer a new link instead.
+        const tokenProblem =
+          error instanceof ApiError &&
+          (error.status === 400 || error.status === 404 || error.status === 410 ||
+            (error.problem.errors ?? []).some((e) => e.field.endsWith('token')));
+        if (tokenProblem) {
+          setInvalid(true);
+          return;
+        }
+        throw error;
+      }
+      // Every session is dead now, this one too.
+      if (status === 'signedIn') await signOut({ reason: 'passwordChanged' });
+      navigate('/sign-in', { replace: true, state: { notice: 'passwordChanged' } });
+    },
+  });
+  return (
+    <section className="card card--narrow">
+      <PageTitle>{t('reset.title')}</PageTitle>
+      {invalid ? (
+        <Alert message={{ text: t('reset.invalid') }}>
+          <p>
+            <Link to="/forgot-password">{t('reset.askNew')}</Link>
+          </p>
+        </Alert>
+      ) : (
+        <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+          <Field
+            {...form.field('new_password')}
+            label={t('field.newPassword')}
+            type="password"
+            autoComplete="new-password"
+            hint={t('field.passwordHint', { min: PASSWORD_MIN })}
+            required
+          />
+          <Field {...form.field('confirm')} label={t('field.confirmPassword')} type="password" autoComplete="new-password" required />
+          <Alert message={form.formError} />
+          <SubmitButton busy={form.submitting} label={t('reset.submit')} busyLabel={t('reset.submitting')} />
+        </form>
+      )}
+    </section>
+  );
+}
