@@ -40,18 +40,18 @@ function call<T>(name: OperationName, body?: unknown, extra?: { acceptStatuses?:
 export const api = {
   register: (body: RegisterRequest) => call<User>('register', body),
   verifyEmail: (token: string) => call<User>('verifyEmail', { token }),
-  resendVerification: (email: string) => call<void>('resendVerification', { email }),
+  resendVerification: (email: string) => call<undefined>('resendVerification', { email }),
   login: async (body: LoginRequest) => {
     const pair = await call<TokenPair>('login', body);
     client.setTokens(pair);
     return pair;
   },
-  logout: () => call<void>('logout'),
-  logoutAll: () => call<void>('logoutAll'),
+  logout: () => call<undefined>('logout'),
+  logoutAll: () => call<undefined>('logoutAll'),
   me: () => call<User>('me'),
   updateMe: (body: UpdateMeRequest) => call<User>('updateMe', body),
-  changePassword: (body: ChangePasswordRequest) => call<void>('changePassword', body),
-  requestPasswordReset: (email: string) => call<void>('requestPasswordReset', { email }),
-  confirmPasswordReset: (body: PasswordResetConfirmRequest) => call<void>('confirmPasswordReset', body),
+  changePassword: (body: ChangePasswordRequest) => call<undefined>('changePassword', body),
+  requestPasswordReset: (email: string) => call<undefined>('requestPasswordReset', { email }),
+  confirmPasswordReset: (body: PasswordResetConfirmRequest) => call<undefined>('confirmPasswordReset', body),
   health: (signal?: AbortSignal) => call<Health>('health', undefined, { acceptStatuses: [503], signal }),
 };

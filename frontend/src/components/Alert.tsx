@@ -10,7 +10,7 @@ export function Alert({ message, kind = 'error', children }: { message?: FormMes
   return (
     <div className={`alert alert--${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
       {text ? <p>{text}</p> : null}
-      {message?.requestId ? <p className="alert__id">{t('error.requestId', { id: message.requestId })}</p> : null}
+      {message?.requestId && !text?.includes(message.requestId) ? <p className="alert__id">{t('error.requestId', { id: message.requestId })}</p> : null}
       {children}
     </div>
   );

@@ -49,7 +49,6 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
   const [formError, setFormError] = useState<FormMessage | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const busy = useRef(false);
-  const formRef = useRef<HTMLFormElement | null>(null);
 
   const clientErrors = validate(values);
   const names = Object.keys(initial) as K[];
@@ -59,21 +58,16 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
 
   const setValue = useCallback((name: K, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));
-    setServerErrors((e) => {
-      if (!(name in e)) return e;
-      const next = { ...e };
-      delete next[name];
-      return next;
-    });
+    setServerErrors((e) => (name in e ? (Object.fromEntries(Object.entries(e).filter(([k]) => k !== name)) as Errors<K>) : e));
   }, []);
-
-  const focusFirstInvalid = (errs: Errors<K>) => {
-    const first = names.find((n) => errs[n]);
-    if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
-  };
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const formEl = event.currentTarget;
+    const focusFirstInvalid = (errs: Errors<K>) => {
+      const first = names.find((n) => errs[n]);
+      if (first) formEl.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+    };
     if (busy.current) return;
     setSubmitted(true);
     setFormError(null);
@@ -115,5 +109,5 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     onBlur: () => setTouched((tc) => (tc[name] ? tc : { ...tc, [name]: true })),
   });
 
-  return { values, setValue, field, handleSubmit, submitting, formError, setFormError, formRef };
+  return { values, setValue, field, handleSubmit, submitting, formError, setFormError };
 }

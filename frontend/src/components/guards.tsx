@@ -13,10 +13,17 @@ export function RequireAuth() {
   return <Outlet />;
 }
 
-/** Sign in / register: a signed-in user goes home instead. */
+/** Where to go after signing in: the page that asked for it, if it is ours (no open redirect). */
+export function returnPath(state: unknown): string {
+  const from = (state as { from?: unknown } | null)?.from;
+  return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/';
+}
+
+/** Sign in / register: a signed-in user goes on to where they were going, or home. */
 export function PublicOnly() {
   const { status } = useAuth();
+  const location = useLocation();
   if (status === 'loading') return <Loading />;
-  if (status === 'signedIn') return <Navigate to="/" replace />;
+  if (status === 'signedIn') return <Navigate to={returnPath(location.state)} replace />;
   return <Outlet />;
 }

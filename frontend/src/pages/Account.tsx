@@ -8,6 +8,7 @@ import { describeError, useForm, type FormMessage } from '../components/form';
 import { PageTitle } from '../components/Layout';
 import { PASSWORD_MIN, nameError, passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
+import { useFreshUser } from './Home';
 
 function ProfileForm() {
   const { t } = useI18n();
@@ -24,7 +25,7 @@ function ProfileForm() {
     },
   });
   return (
-    <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+    <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
       <Field {...form.field('full_name')} label={t('field.fullName')} autoComplete="name" required />
       <Alert message={form.formError} />
       {saved && !form.formError ? <Alert kind="success" message={{ text: t('account.saved') }} /> : null}
@@ -54,7 +55,7 @@ function PasswordForm() {
     },
   });
   return (
-    <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+    <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
       <Field {...form.field('current_password')} label={t('field.currentPassword')} type="password" autoComplete="current-password" required />
       <Field
         {...form.field('new_password')}
@@ -117,6 +118,7 @@ function Sessions() {
 export function Account() {
   const { t, locale } = useI18n();
   const { user } = useAuth();
+  useFreshUser();
   if (!user) return null;
   return (
     <div className="stack">

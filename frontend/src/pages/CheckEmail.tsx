@@ -42,7 +42,7 @@ export function ResendForm({ initialEmail }: { initialEmail: string }) {
     },
   });
   return (
-    <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+    <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
       <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="email" required />
       <Alert message={form.formError} />
       {sent ? <Alert kind="success" message={{ text: t('checkEmail.resent') }} /> : null}

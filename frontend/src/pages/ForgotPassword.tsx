@@ -28,7 +28,7 @@ export function ForgotPassword() {
       ) : (
         <>
           <p>{t('forgot.intro')}</p>
-          <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+          <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
             <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="email" required />
             <Alert message={form.formError} />
             <SubmitButton busy={form.submitting} label={t('forgot.submit')} busyLabel={t('forgot.submitting')} />

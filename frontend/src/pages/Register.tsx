@@ -30,7 +30,7 @@ export function Register() {
   return (
     <section className="card card--narrow">
       <PageTitle>{t('register.title')}</PageTitle>
-      <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+      <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
         <Field {...form.field('full_name')} label={t('field.fullName')} autoComplete="name" optional />
         <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="email" required />
         <Field

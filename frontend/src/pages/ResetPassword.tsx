@@ -54,7 +54,7 @@ export function ResetPassword() {
           </p>
         </Alert>
       ) : (
-        <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+        <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
           <Field
             {...form.field('new_password')}
             label={t('field.newPassword')}

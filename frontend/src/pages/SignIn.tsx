@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/problem';
 import { useAuth } from '../auth/AuthContext';
 import { Alert, SubmitButton } from '../components/Alert';
@@ -18,9 +18,8 @@ function isUnverified(error: unknown): boolean {
 export function SignIn() {
   const { t } = useI18n();
   const { signIn, reason } = useAuth();
-  const navigate = useNavigate();
   const location = useLocation();
-  const state = location.state as { from?: string; notice?: 'passwordChanged' } | null;
+  const state = location.state as { notice?: 'passwordChanged' } | null;
   const [unverifiedEmail, setUnverifiedEmail] = useState<string | null>(null);
 
   const form = useForm({
@@ -35,7 +34,7 @@ export function SignIn() {
         if (isUnverified(error)) setUnverifiedEmail(v.email.trim());
         throw error;
       }
-      navigate(state?.from && state.from.startsWith('/') ? state.from : '/', { replace: true });
+      // PublicOnly sends the now signed-in user on to state.from.
     },
   });
 
@@ -52,7 +51,7 @@ export function SignIn() {
     <section className="card card--narrow">
       <PageTitle>{t('signIn.title')}</PageTitle>
       {notice && !form.formError ? <Alert kind="info" message={{ text: notice }} /> : null}
-      <form ref={form.formRef} onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
+      <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
         <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="username" required />
         <Field {...form.field('password')} label={t('field.password')} type="password" autoComplete="current-password" required />
         <Alert message={form.formError}>

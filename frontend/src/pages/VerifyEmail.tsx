@@ -34,9 +34,8 @@ export function VerifyEmail() {
   const token = params.get('token') ?? '';
   const [state, setState] = useState<State>(token ? { kind: 'working' } : { kind: 'invalid' });
 
-  const run = useCallback(() => {
+  const start = useCallback(() => {
     if (!token) return;
-    setState({ kind: 'working' });
     verifyOnce(token).then(
       () => setState({ kind: 'done' }),
       (error: unknown) => {
@@ -47,7 +46,12 @@ export function VerifyEmail() {
     );
   }, [token, t]);
 
-  useEffect(() => run(), [run]);
+  const run = useCallback(() => {
+    setState({ kind: 'working' });
+    start();
+  }, [start]);
+
+  useEffect(() => start(), [start]);
   useEffect(() => connectivity.onRetry(run), [run]);
   useEffect(() => {
     if (state.kind === 'done' && user && !user.email_verified) setUser({ ...user, email_verified: true });

@@ -1,0 +1,79 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests, driving Debian's Chromium (playwright-core never downloads a browser here).
+ *   npm run test:e2e        against the real stack at AYNI_E2E_URL (API serving the built app at /),
+ *                           reading emails from AYNI_E2E_MAILDIR (one .eml file per message)
+ *   npm run test:e2e:smoke  against `vite preview` of the build, API mocked at the network layer
+ */
+const smoke = process.env.AYNI_E2E_SMOKE === '1';
+const baseURL = process.env.AYNI_E2E_URL?.replace(/\/+$/, '');
+
+if (!smoke && !baseURL) {
+  console.error(
+    'test:e2e needs the running stack: set AYNI_E2E_URL (e.g. http://127.0.0.1:8000, the API serving frontend/dist at /)\n' +
+      'and AYNI_E2E_MAILDIR (the directory where the SMTP sink writes one .eml file per message).\n' +
+      'Without a backend, `npm run test:e2e:smoke` checks the built app against `vite preview`.',
+  );
+  process.exit(2);
+}
+
+const executablePath = process.env.AYNI_CHROMIUM ?? '/usr/bin/chromium';
+const launchOptions = {
+  executablePath,
+  // Playwright gives every launch a fresh temporary profile (its own --user-data-dir).
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+const desktop = { ...devices['Desktop Chrome'], channel: undefined, launchOptions, viewport: { width: 1280, height: 800 } };
+const phone = {
+  ...desktop,
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'es-CL',
+};
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results/artifacts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  forbidOnly: !!process.env.CI,
+  use: {
+    baseURL: smoke ? 'http://127.0.0.1:4173' : baseURL,
+    locale: 'en-US',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: smoke
+    ? [
+        { name: 'smoke', testMatch: /smoke\.spec\.ts/, use: desktop },
+        { name: 'smoke-phone', testMatch: /smoke\.spec\.ts/, use: phone },
+      ]
+    : [
+        { name: 'desktop', testMatch: /auth\.spec\.ts/, use: desktop },
+        { name: 'phone', testMatch: /phone\.spec\.ts/, use: phone },
+      ],
+  webServer: smoke
+    ? {
+        command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
+        url: 'http://127.0.0.1:4173/',
+        reuseExistingServer: false,
+        timeout: 60_000,
+      }
+    : undefined,
+});

@@ -1,0 +1,67 @@
+import { render } from '@testing-library/react';
+import { vi } from 'vitest';
+import { App } from '../App';
+import type { Lang } from '../i18n/i18n';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  body: Record<string, unknown> | null;
+  auth: string | null;
+}
+export type Handler = (req: FakeRequest) => Response | Promise<Response>;
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  const type = status >= 400 ? 'application/problem+json' : 'application/json';
+  return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': type, ...headers } });
+}
+export const noContent = () => new Response(null, { status: 204 });
+export const problem = (status: number, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  json(status, { type: `https://ayni.app/problems/p${status}`, title: `Error ${status}`, status, ...extra }, headers);
+
+export const ana = {
+  id: 'u1',
+  email: 'ana@tienda.cl',
+  full_name: 'Ana Pérez',
+  email_verified: true,
+  created_at: '2025-11-13T10:00:00Z',
+};
+export const tokens = (n = 1) => ({ access_token: `access-${n}`, refresh_token: `r-${n}`, token_type: 'bearer', expires_in: 900 });
+
+/** Stubs fetch at the boundary with "METHOD /path" handlers (paths under /api/v1). Unknown: 404. */
+export function fakeApi(routes: Record<string, Handler>) {
+  const calls: FakeRequest[] = [];
+  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input), 'http://localhost');
+    const path = url.pathname.replace(/^\/api\/v1/, '');
+    const headers = new Headers(init?.headers);
+    const req: FakeRequest = {
+      method: init?.method ?? 'GET',
+      path,
+      body: typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null,
+      auth: headers.get('Authorization'),
+    };
+    calls.push(req);
+    const handler = routes[`${req.method} ${path}`];
+    return handler ? handler(req) : problem(404);
+  });
+  vi.stubGlobal('fetch', fetch);
+  return { calls, count: (key: string) => calls.filter((c) => `${c.method} ${c.path}` === key).length };
+}
+
+/** Routes of a signed-in session (cookie refresh works, /me answers). */
+export function signedInRoutes(user = ana): Record<string, Handler> {
+  return {
+    'POST /auth/refresh': () => json(200, tokens(2)),
+    'GET /auth/me': () => json(200, user),
+    'POST /auth/logout': () => noContent(),
+  };
+}
+export const signedOutRoutes: Record<string, Handler> = {
+  'POST /auth/refresh': () => problem(401),
+};
+
+export function renderApp(path: string, lang: Lang = 'en') {
+  window.history.pushState({}, '', path);
+  return render(<App lang={lang} />);
+}
