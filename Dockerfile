@@ -13,36 +13,23 @@
 ARG BASE_IMAGE=docker.io/library/python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 # ---------------------------------------------------------------------------------------------------
-# python: the base with a Python 3.11 interpreter (installed from Debian when the base has none).
-FROM ${BASE_IMAGE} AS python
-SHELL ["/bin/sh", "-eu", "-c"]
-# Debian's package versions are pinned by the base image's release (bookworm); logs and caches that carry
-# the build time are removed so the layer is the same on every build.
-# hadolint ignore=DL3008
-RUN if ! command -v python3 >/dev/null 2>&1; then \
-      apt-get update; \
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 ca-certificates; \
-      rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
-             /var/log/alternatives.log /var/cache/debconf/*-old /var/lib/dpkg/*-old \
-             /var/cache/ldconfig/aux-cache; \
-    fi; \
-    python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, not " + sys.version'
-
-# ---------------------------------------------------------------------------------------------------
 # builder: dependencies from uv.lock only, every file checked against the lock's hashes.
-FROM python AS builder
+FROM ${BASE_IMAGE} AS builder
+SHELL ["/bin/sh", "-eu", "-c"]
 # PIP_CERT: a CA bundle for pip (e.g. a mounted /hostcerts/ca-certificates.crt behind a TLS proxy).
 ARG PIP_CERT=""
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_NO_INPUT=1 \
     PYTHONDONTWRITEBYTECODE=1
+# Python 3.11 with venv: the official image has it; on plain Debian 12 it comes from Debian's packages.
 # hadolint ignore=DL3008
 RUN if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then \
       apt-get update; \
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv; \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-venv; \
       rm -rf /var/lib/apt/lists/*; \
-    fi
+    fi; \
+    python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, not " + sys.version'
 WORKDIR /src
 # Build tools, pinned by hash: uv (the version in uv.lock, to export the lock) and hatchling (the build
 # backend in pyproject.toml, to build the project's own wheel).
@@ -82,7 +69,20 @@ RUN /opt/tools/bin/python -m pip wheel --no-deps --no-build-isolation --no-index
 
 # ---------------------------------------------------------------------------------------------------
 # runtime: the interpreter, the virtualenv, an unprivileged user. No compiler, no pip cache, no build tools.
-FROM python AS runtime
+# Its own FROM the base (not FROM builder): the image's history then names only the pinned base.
+FROM ${BASE_IMAGE} AS runtime
+SHELL ["/bin/sh", "-eu", "-c"]
+# Python 3.11 from Debian when the base has none. Package versions come with the base's release
+# (bookworm); logs and caches that carry the build time are removed so the layer is byte-stable.
+# hadolint ignore=DL3008
+RUN if ! command -v python3 >/dev/null 2>&1; then \
+      apt-get update; \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 ca-certificates; \
+      rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
+             /var/log/alternatives.log /var/cache/debconf/*-old /var/lib/dpkg/*-old \
+             /var/cache/ldconfig/aux-cache; \
+    fi; \
+    python3 -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, not " + sys.version'
 # A fixed uid/gid written directly (useradd would stamp today's date into /etc/shadow).
 RUN printf 'ayni:x:10001:10001:Ayni:/home/ayni:/usr/sbin/nologin\n' >> /etc/passwd; \
     printf 'ayni:x:10001:\n' >> /etc/group; \
