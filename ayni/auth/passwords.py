@@ -1,0 +1,105 @@
+"""Passwords: the policy for new ones (NIST 800-63B) and argon2id hashing.
+
+Parameters: OWASP's Password Storage Cheat Sheet lists equivalent argon2id configurations, the first being
+m=19 MiB, t=2, p=1 (the other: m=46 MiB, t=1, p=1). We take m=19 MiB, t=2, p=1: the same resistance to
+guessing for a fraction of the memory, which matters on small API containers where several sign-ins hash
+at once (ten concurrent logins: ~190 MiB instead of ~460 MiB). p=1 because the API hashes in a thread pool;
+parallelism inside one hash would only steal cores from other requests. Measured cost: see docs/security.md.
+
+When these parameters change, `needs_rehash` is true for older hashes and login stores a new hash.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from importlib.resources import files
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128  # characters; checked by the request models before anything is hashed
+
+
+@dataclass(frozen=True)
+class HashParams:
+    time_cost: int = 2
+    memory_cost_kib: int = 19 * 1024
+    parallelism: int = 1
+    hash_len: int = 32
+    salt_len: int = 16
+
+
+OWASP = HashParams()
+
+
+@functools.cache
+def hasher(params: HashParams = OWASP) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=params.time_cost,
+        memory_cost=params.memory_cost_kib,
+        parallelism=params.parallelism,
+        hash_len=params.hash_len,
+        salt_len=params.salt_len,
+        type=Type.ID,
+    )
+
+
+def _prepare(password: str) -> str:
+    # NIST 800-63B 5.1.1.2: normalize Unicode (NFKC) so the same password typed on two keyboards matches.
+    return unicodedata.normalize("NFKC", password)
+
+
+def hash_password(password: str, params: HashParams = OWASP) -> str:
+    if len(password) > MAX_LENGTH:
+        raise ValueError("password too long to hash")
+    return hasher(params).hash(_prepare(password))
+
+
+def verify_password(password_hash: str, password: str, params: HashParams = OWASP) -> bool:
+    """True when `password` matches; False for a mismatch or a hash we cannot read. Never raises."""
+    if len(password) > MAX_LENGTH:
+        return False
+    try:
+        return hasher(params).verify(password_hash, _prepare(password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str, params: HashParams = OWASP) -> bool:
+    try:
+        return hasher(params).check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+@functools.cache
+def dummy_hash(params: HashParams = OWASP) -> str:
+    """A hash of nothing anyone knows: unknown emails are checked against it so they take as long."""
+    return hasher(params).hash("dummy password: unknown account")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    text = files("ayni.auth").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def policy_problems(password: str, email: str | None) -> list[str]:
+    """Why `password` may not be chosen (empty when it may). Length and list checks only: no composition
+    rules (NIST 800-63B)."""
+    length = len(password)
+    if length < MIN_LENGTH:
+        return [f"Use at least {MIN_LENGTH} characters."]
+    if length > MAX_LENGTH:
+        return [f"Use at most {MAX_LENGTH} characters."]
+    folded = password.strip().casefold()
+    if email is not None and folded == email.strip().casefold():
+        return ["The password must not be your email address."]
+    if email is not None and folded == email.strip().casefold().split("@", 1)[0] and len(folded) >= MIN_LENGTH:
+        return ["The password must not be the name part of your email address."]
+    if folded in common_passwords():
+        return ["This password is too common; choose another."]
+    return []

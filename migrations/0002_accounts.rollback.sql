@@ -1,0 +1,3 @@
+DROP TABLE auth_one_time_tokens;
+DROP TABLE auth_sessions;
+DROP TABLE users;

@@ -1,0 +1,112 @@
+"""Attempt limits over real HTTP and Redis, and what happens when Redis is down."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from ayni.app import create_app
+from ayni.config import Settings
+from ayni.embedded import free_port
+from tests.auth.conftest import PASSWORD, create_user, login, problem_type
+from tests.servers import LiveServer
+
+A = "/api/v1/auth"
+WRONG = {"email": "ana@example.cl", "password": "not the password"}
+
+
+def test_failed_logins_per_account_answer_429_with_retry_after(client: httpx.Client, user: uuid.UUID) -> None:
+    # Each failure from a different address: only the account's counter can trip.
+    for n in range(5):
+        response = client.post(f"{A}/login", json=WRONG, headers={"X-Forwarded-For": f"203.0.113.{n}"})
+        assert response.status_code == 401
+    blocked = client.post(f"{A}/login", json=WRONG, headers={"X-Forwarded-For": "203.0.113.99"})
+    assert blocked.status_code == 429
+    assert problem_type(blocked) == "too-many-attempts"
+    assert 0 < int(blocked.headers["retry-after"]) <= 900
+    # Even the right password waits now: the limit protects the account, not the guess.
+    right = client.post(
+        f"{A}/login",
+        json={"email": "ana@example.cl", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    assert right.status_code == 429
+    # Another account is unaffected.
+    create_user_for_other = client.post(f"{A}/login", json={"email": "other@example.cl", "password": "whatever!"})
+    assert create_user_for_other.status_code == 401
+
+
+def test_failed_logins_per_address_answer_429(client: httpx.Client, database_url: str, clean_state: None) -> None:
+    for n in range(5):
+        response = client.post(f"{A}/login", json={"email": f"user{n}@example.cl", "password": "not the password"})
+        assert response.status_code == 401
+    blocked = client.post(f"{A}/login", json={"email": "user9@example.cl", "password": "not the password"})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) > 0
+    elsewhere = client.post(
+        f"{A}/login", json={"email": "user9@example.cl", "password": "x" * 8}, headers={"X-Forwarded-For": "192.0.2.1"}
+    )
+    assert elsewhere.status_code == 401
+
+
+def test_a_successful_login_forgets_the_accounts_failures(client: httpx.Client, user: uuid.UUID) -> None:
+    for n in range(4):
+        client.post(f"{A}/login", json=WRONG, headers={"X-Forwarded-For": f"203.0.113.{n}"})
+    login(client)
+    for n in range(4):
+        response = client.post(f"{A}/login", json=WRONG, headers={"X-Forwarded-For": f"203.0.113.{n}"})
+        assert response.status_code == 401
+
+
+def test_the_limit_is_configurable(
+    make_settings: Callable[..., Settings], database_url: str, clean_state: None
+) -> None:
+    create_user(database_url)
+    settings = make_settings(LOGIN_ATTEMPTS_LIMIT="2", LOGIN_ATTEMPTS_WINDOW_SECONDS="60")
+    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+        assert [http.post(f"{A}/login", json=WRONG).status_code for _ in range(3)] == [401, 401, 429]
+        assert 0 < int(http.post(f"{A}/login", json=WRONG).headers["retry-after"]) <= 60
+
+
+def test_registration_and_email_requests_are_limited(client: httpx.Client, clean_state: None) -> None:
+    statuses = [client.post(f"{A}/password-reset", json={"email": "ana@example.cl"}).status_code for _ in range(4)]
+    assert statuses == [202, 202, 202, 429]
+    resend = [client.post(f"{A}/verify-email/resend", json={"email": f"u{n}@example.cl"}).status_code for n in range(8)]
+    assert resend[-1] == 429  # 10 email requests per address per hour, 4 used above
+    registrations = [
+        client.post(f"{A}/register", json={"email": f"r{n}@example.cl", "password": PASSWORD}).status_code
+        for n in range(11)
+    ]
+    assert registrations == [201] * 10 + [429]
+
+
+@pytest.fixture
+def redis_down(make_settings: Callable[..., Settings], database_url: str, clean_state: None) -> Settings:
+    return make_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", HEALTH_CHECK_TIMEOUT="0.5")
+
+
+def test_login_fails_open_when_redis_is_down_and_says_so(
+    redis_down: Settings, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    create_user(database_url)
+    with (
+        caplog.at_level(logging.WARNING, logger="ayni.auth.throttle"),
+        LiveServer(create_app(redis_down)) as server,
+        httpx.Client(base_url=server.url, timeout=20) as http,
+    ):
+        pair = login(http)
+        assert http.get(f"{A}/me", headers={"Authorization": f"Bearer {pair['access_token']}"}).status_code == 200
+        assert http.post(f"{A}/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 200
+        # Nothing else skips its limit silently: these answer 503.
+        for path, body in (
+            ("register", {"email": "new@example.cl", "password": PASSWORD}),
+            ("password-reset", {"email": "ana@example.cl"}),
+            ("verify-email/resend", {"email": "ana@example.cl"}),
+        ):
+            response = http.post(f"{A}/{path}", json=body)
+            assert response.status_code == 503, (path, response.text)
+    assert any("login throttling skipped" in r.getMessage() for r in caplog.records)
