@@ -1,0 +1,112 @@
+"""The Dramatiq broker on Redis, built in one place for the API (to enqueue) and the worker (to consume)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+import dramatiq
+import redis
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import AgeLimit, CurrentMessage, Retries, ShutdownNotifications, TimeLimit
+
+from ayni.config import Settings
+from ayni.jobs.actors import ActorSpec, JobContext
+from ayni.jobs.middleware import JobRecords
+from ayni.jobs.records import RecordStore
+from ayni.jobs.registry import actor_specs
+
+NAMESPACE = "ayni"
+# Dramatiq's Redis defaults notice a dead worker after 60 s and run the maintenance that requeues its
+# messages on 0.1% of commands, i.e. after many minutes on a quiet queue. These find a SIGKILLed
+# worker's messages within about a minute: heartbeats expire after 15 s, and maintenance runs on 5% of
+# commands (an idle consumer issues about one per second per thread).
+HEARTBEAT_TIMEOUT_MS = 15_000
+MAINTENANCE_CHANCE = 50_000  # per million commands
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_MIN_BACKOFF_MS = 1_000
+DEFAULT_MAX_BACKOFF_MS = 300_000
+
+
+def redis_client(settings: Settings) -> redis.Redis:
+    return redis.Redis.from_url(
+        settings.redis_url,
+        socket_timeout=10,
+        socket_connect_timeout=settings.health_check_timeout,
+        health_check_interval=30,
+    )
+
+
+def make_broker(
+    settings: Settings, *, records: RecordStore | None = None, extra_middleware: Sequence[Any] = ()
+) -> RedisBroker:
+    """The API's broker (no `records`: it only enqueues) or the worker's (job rows kept by middleware)."""
+    # Dramatiq runs "after" hooks in reverse order: JobRecords, listed before Retries, sees a failed
+    # attempt after Retries has decided whether it is retried, which decides the job's status.
+    records_middleware = [JobRecords(records)] if records is not None else []
+    middleware: list[Any] = [
+        AgeLimit(),
+        TimeLimit(),
+        ShutdownNotifications(),
+        CurrentMessage(),
+        *records_middleware,
+        Retries(
+            max_retries=DEFAULT_MAX_RETRIES, min_backoff=DEFAULT_MIN_BACKOFF_MS, max_backoff=DEFAULT_MAX_BACKOFF_MS
+        ),
+    ]
+    broker = RedisBroker(  # type: ignore[no-untyped-call]
+        client=redis_client(settings),
+        namespace=NAMESPACE,
+        heartbeat_timeout=HEARTBEAT_TIMEOUT_MS,
+        maintenance_chance=MAINTENANCE_CHANCE,
+        middleware=[*middleware, *extra_middleware],
+    )
+    progress = records.set_progress if records is not None else None
+    for spec in actor_specs():
+        declare_actor(broker, spec, settings, progress)
+    return broker
+
+
+def declare_actor(
+    broker: RedisBroker,
+    spec: ActorSpec,
+    settings: Settings,
+    progress: Callable[[UUID, float], None] | None = None,
+) -> dramatiq.Actor[Any, Any]:
+    def run(**kwargs: Any) -> Any:
+        message = CurrentMessage.get_current_message()
+        raw_id = message.options.get("job_id") if message is not None else None
+        job_id = UUID(raw_id) if raw_id else None
+
+        def report(fraction: float) -> None:
+            if progress is not None and job_id is not None:
+                progress(job_id, fraction)
+
+        return spec.fn(JobContext(settings=settings, job_id=job_id, report_progress=report), **kwargs)
+
+    run.__name__ = spec.name
+    return dramatiq.Actor(
+        run,
+        broker=broker,
+        actor_name=spec.name,
+        queue_name=spec.queue,
+        priority=0,
+        options={
+            "max_retries": spec.max_retries,
+            "time_limit": spec.time_limit_ms,
+            "min_backoff": spec.min_backoff_ms,
+            "max_backoff": spec.max_backoff_ms,
+        },
+    )
+
+
+def job_message(spec_name: str, queue: str, job_id: UUID, kwargs: dict[str, Any]) -> dramatiq.Message[Any]:
+    return dramatiq.Message(
+        queue_name=queue,
+        actor_name=spec_name,
+        args=(),
+        kwargs=kwargs,
+        options={"job_id": str(job_id)},
+        message_id=str(job_id),
+    )

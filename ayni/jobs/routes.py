@@ -1,0 +1,122 @@
+"""`/api/v1/jobs`: the ping job, one job, and the signed-in user's jobs."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ayni.jobs.queue import enqueue
+from ayni.jobs.states import Status
+from ayni.jobs.views import JobPage, JobRecord, fetch_job, list_jobs
+from ayni.problems import Problem
+from ayni.resources import resources
+from ayni.routing import Access, ApiRoute, body_of, json_response, query_of
+
+
+class PingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sleep_ms: int = Field(0, ge=0, le=10_000, description="How long the ping actor sleeps.")
+    fail: bool = Field(False, description="Make every attempt fail (to see retries, then `failed`).")
+
+
+class JobListQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page.")
+
+
+def _user_id(request: Request) -> UUID:
+    user_id = getattr(request.state.user, "id", None)
+    assert isinstance(user_id, UUID)
+    return user_id
+
+
+def encode_cursor(job: JobRecord) -> str:
+    return base64.urlsafe_b64encode(f"{job.created_at.isoformat()}|{job.id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        created, job_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created), UUID(job_id)
+    except (ValueError, UnicodeDecodeError):
+        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from None
+
+
+async def ping(request: Request) -> Response:
+    """A real round trip through Redis, the worker and the database."""
+    body = body_of(request, PingRequest)
+    job = await enqueue(resources(request), "ping", body.model_dump(), user_id=_user_id(request))
+    return json_response(job, 202, headers={"Location": f"/api/v1/jobs/{job.id}"})
+
+
+async def get_job(request: Request) -> Response:
+    """One of the signed-in user's jobs; another user's job is 404."""
+    job_id: UUID = request.path_params["job_id"]
+    job = await fetch_job(resources(request).db, job_id, _user_id(request))
+    if job is None:
+        raise Problem(404, "not-found", f"No job {job_id}.")
+    return json_response(job)
+
+
+async def get_jobs(request: Request) -> Response:
+    """The signed-in user's jobs, newest first."""
+    query = query_of(request, JobListQuery)
+    before = decode_cursor(query.cursor) if query.cursor else None
+    jobs = await list_jobs(
+        resources(request).db, _user_id(request), status=query.status, limit=query.limit + 1, before=before
+    )
+    page = jobs[: query.limit]
+    next_cursor = encode_cursor(page[-1]) if len(jobs) > query.limit else None
+    return json_response(JobPage(items=page, next_cursor=next_cursor))
+
+
+def _routes() -> list[Any]:
+    return [
+        ApiRoute(
+            "/api/v1/jobs/ping",
+            ping,
+            methods=["POST"],
+            access=Access.USER,
+            summary="Enqueue a ping job",
+            body=PingRequest,
+            response=JobRecord,
+            status_code=202,
+            errors=[503],
+            tags=["jobs"],
+            response_headers=["Location"],
+        ),
+        ApiRoute(
+            "/api/v1/jobs/{job_id:uuid}",
+            get_job,
+            methods=["GET"],
+            access=Access.USER,
+            summary="One job",
+            response=JobRecord,
+            errors=[404],
+            tags=["jobs"],
+        ),
+        ApiRoute(
+            "/api/v1/jobs",
+            get_jobs,
+            methods=["GET"],
+            access=Access.USER,
+            summary="Your jobs, newest first",
+            query=JobListQuery,
+            response=JobPage,
+            errors=[400, 422],
+            tags=["jobs"],
+        ),
+    ]
+
+
+routes = _routes()

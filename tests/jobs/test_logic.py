@@ -1,0 +1,81 @@
+"""Pure job logic, property-tested: the state machine, the retry schedule, error summaries."""
+
+from __future__ import annotations
+
+import string
+
+from dramatiq.common import compute_backoff
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ayni.jobs.broker import DEFAULT_MAX_BACKOFF_MS, DEFAULT_MIN_BACKOFF_MS
+from ayni.jobs.errors import MAX_SUMMARY, error_summary, redact
+from ayni.jobs.ping import PING
+from ayni.jobs.states import FINAL, TRANSITIONS, Event, InvalidTransition, Status, sources, transition
+
+statuses = st.sampled_from(list(Status))
+events = st.sampled_from(list(Event))
+
+
+@given(st.lists(events, max_size=30), statuses)
+def test_a_final_job_never_runs_again(history: list[Event], start: Status) -> None:
+    """Whatever events arrive, in whatever order, a job that reached a final status stays there."""
+    current = start
+    final_seen = current in FINAL
+    for event in history:
+        try:
+            current = transition(current, event)
+        except InvalidTransition:
+            continue
+        if final_seen:
+            raise AssertionError(f"{event} moved a final job to {current}")
+        final_seen = current in FINAL
+
+
+@given(statuses, events)
+def test_transition_agrees_with_the_sources_the_sql_uses(current: Status, event: Event) -> None:
+    if current in sources(event):
+        assert transition(current, event) == TRANSITIONS[event][1]
+    else:
+        try:
+            transition(current, event)
+        except InvalidTransition:
+            return
+        raise AssertionError("a transition outside its sources was allowed")
+
+
+def test_every_status_but_final_ones_can_finish() -> None:
+    for status in set(Status) - FINAL:
+        assert any(status in sources(e) and TRANSITIONS[e][1] in FINAL for e in Event)
+
+
+@given(st.integers(min_value=0, max_value=40))
+def test_backoff_stays_within_the_configured_bounds(retries: int) -> None:
+    for min_ms, max_ms in ((DEFAULT_MIN_BACKOFF_MS, DEFAULT_MAX_BACKOFF_MS), (PING.min_backoff_ms, PING.max_backoff_ms)):
+        _, delay = compute_backoff(retries, factor=min_ms, max_backoff=max_ms)
+        assert min_ms <= delay <= max_ms
+        # exponential until the cap: never less than the plain doubling (jitter only adds)
+        assert delay >= min(min_ms * 2 ** min(retries, 32), max_ms) // 2
+
+
+secret_text = st.text(alphabet=string.ascii_letters + string.digits + "!#$%&*+-.^_|~", min_size=6, max_size=40)
+
+
+@given(secret_text)
+def test_summaries_never_keep_url_passwords_or_secret_values(secret: str) -> None:
+    for text in (
+        f"could not connect to postgresql://ayni:{secret}@db.internal:5432/ayni",
+        f"bad config password={secret} retry later",
+        f"Authorization: {secret}",
+        f"api_key: '{secret}'",
+    ):
+        summary = error_summary(RuntimeError(text))
+        assert secret not in summary, summary
+        assert summary.startswith("RuntimeError: ")
+
+
+@given(st.text(max_size=2000))
+def test_summaries_are_one_short_line(text: str) -> None:
+    summary = error_summary(ValueError(text))
+    assert "\n" not in summary and len(summary) <= MAX_SUMMARY
+    assert redact(redact(summary)) == redact(summary)

@@ -1,0 +1,130 @@
+"""The worker as a real process on real Redis and PostgreSQL: round trip, retries, crashes, restarts."""
+
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+
+from ayni.jobs.middleware import HEARTBEAT_PREFIX
+from tests.servers import scratch_database, start_redis
+from tests.workers import WorkerProcess, job_row, submit_job, wait_for_status
+
+from ayni import migrations
+
+
+def test_ping_round_trip(worker: WorkerProcess, worker_env: dict[str, str]) -> None:
+    job_id = submit_job(worker_env, "ping", {"sleep_ms": 50})
+    row = wait_for_status(worker_env, job_id, {"succeeded", "failed", "dead"})
+    assert row["status"] == "succeeded"
+    assert row["result"] == {"pong": True, "slept_ms": 50}
+    assert row["attempts"] == 1 and row["progress"] == 1
+    assert row["started_at"] <= row["finished_at"]
+    assert row["outbox_kwargs"] is None
+
+
+def test_failing_job_is_retried_then_failed_with_a_summary(worker: WorkerProcess, worker_env: dict[str, str]) -> None:
+    job_id = submit_job(worker_env, "ping", {"fail": True})
+    row = wait_for_status(worker_env, job_id, {"failed", "dead", "succeeded"}, timeout=90)
+    assert row["status"] == "failed"
+    assert row["attempts"] == 4  # the first attempt and 3 retries
+    assert row["error"] == "PingFailed: ping was asked to fail"
+    assert "Traceback" not in row["error"]
+
+
+def test_a_message_for_a_finished_or_missing_job_is_not_run(worker: WorkerProcess, worker_env: dict[str, str]) -> None:
+    job_id = submit_job(worker_env, "ping", {})
+    wait_for_status(worker_env, job_id, {"succeeded"})
+    # The same message delivered again (at-least-once delivery): the job is not run a second time.
+    from ayni.config import load_settings
+    from ayni.jobs.broker import job_message, make_broker
+
+    broker = make_broker(load_settings(worker_env))
+    broker.enqueue(job_message("ping", "default", job_id, {"sleep_ms": 0}))
+    broker.enqueue(job_message("ping", "default", uuid.uuid4(), {"sleep_ms": 0}))
+    broker.join("default", timeout=20_000)
+    broker.close()
+    time.sleep(0.5)
+    row = job_row(worker_env, job_id)
+    assert row is not None and row["status"] == "succeeded" and row["attempts"] == 1
+    with psycopg.connect(worker_env["DATABASE_URL"]) as conn:
+        count = conn.execute("SELECT count(*) FROM jobs").fetchone()
+    assert count is not None and count[0] == 1
+
+
+def test_sigterm_lets_the_running_job_finish(worker: WorkerProcess, worker_env: dict[str, str]) -> None:
+    job_id = submit_job(worker_env, "ping", {"sleep_ms": 1500})
+    wait_for_status(worker_env, job_id, {"running"})
+    assert worker.stop() == 0
+    row = job_row(worker_env, job_id)
+    assert row is not None and row["status"] == "succeeded"
+
+
+def test_heartbeat_appears_and_goes_with_the_worker(worker_env: dict[str, str], tmp_path: Path) -> None:
+    client = redis.Redis.from_url(worker_env["REDIS_URL"])
+    process = WorkerProcess(worker_env, tmp_path / "w.log").start()
+    assert process.process is not None
+    pid = process.process.pid
+    keys = [k.decode() for k in client.scan_iter(f"{HEARTBEAT_PREFIX}*")]
+    assert any(k.endswith(f":{pid}") for k in keys)
+    assert process.stop() == 0
+    assert not list(client.scan_iter(f"{HEARTBEAT_PREFIX}*")), "a graceful stop removes the heartbeat"
+    client.close()
+
+
+def test_sigkill_mid_job_then_restart_completes_the_job_once(worker_env: dict[str, str], tmp_path: Path) -> None:
+    client = redis.Redis.from_url(worker_env["REDIS_URL"])
+    first = WorkerProcess(worker_env, tmp_path / "first.log").start()
+    job_id = submit_job(worker_env, "ping", {"sleep_ms": 3000})
+    wait_for_status(worker_env, job_id, {"running"})
+    first.signal(signal.SIGKILL)
+    assert first.process is not None
+    first.process.wait()
+    killed_at = time.monotonic()
+    second = WorkerProcess(worker_env, tmp_path / "second.log").start()
+    try:
+        row = wait_for_status(worker_env, job_id, {"succeeded", "failed", "dead"}, timeout=90)
+        redelivered_after = time.monotonic() - killed_at
+        print(f"SIGKILL to completion of the redelivered job: {redelivered_after:.1f} s")
+        assert row["status"] == "succeeded"
+        assert row["attempts"] == 2  # the killed attempt and the redelivery
+        # The dead worker's heartbeat expires by itself (TTL 15 s).
+        deadline = time.monotonic() + 30
+        stale = f":{first.process.pid}"
+        while any(k.decode().endswith(stale) for k in client.scan_iter(f"{HEARTBEAT_PREFIX}*")):
+            assert time.monotonic() < deadline, "the killed worker's heartbeat outlived 30 s"
+            time.sleep(0.5)
+    finally:
+        second.stop()
+        client.close()
+
+
+def test_worker_survives_a_redis_restart(postgres_server_url: str, tmp_path: Path) -> None:
+    from tests.conftest import make_env
+
+    server = start_redis()
+    with scratch_database(postgres_server_url, "ayni_jobs") as db_url:
+        migrations.apply(db_url)
+        import os
+
+        env = {**os.environ, **make_env(db_url, server.url, WORKER_THREADS="1")}
+        worker = WorkerProcess(env, tmp_path / "w.log").start()
+        try:
+            first = submit_job(env, "ping", {})
+            assert wait_for_status(env, first, {"succeeded"})["status"] == "succeeded"
+            server.stop()
+            time.sleep(2)
+            assert worker.process is not None and worker.process.poll() is None, "the worker died with Redis"
+            server.start()
+            second = submit_job(env, "ping", {})
+            assert wait_for_status(env, second, {"succeeded"}, timeout=60)["status"] == "succeeded"
+        finally:
+            worker.stop()
+            server.stop()
+
+
