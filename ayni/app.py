@@ -7,26 +7,36 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from ayni import health_routes
+from ayni.auth import routes as auth_routes
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
 from ayni.health import HealthCheck
+from ayni.jobs import routes as jobs_routes
+from ayni.jobs.broker import make_broker
+from ayni.jobs.health import worker_check
 from ayni.logs import configure_logging
-from ayni.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from ayni.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    StrictCORSMiddleware,
+    UnhandledErrorMiddleware,
+)
 from ayni.openapi import build_openapi, docs_css_endpoint, docs_endpoint, openapi_endpoint, render_docs
 from ayni.problems import Problem, handle_problem, problem_response, unavailable
 from ayni.resources import Resources
+from ayni.webapp import web_app
 
 logger = logging.getLogger("ayni.app")
 
@@ -54,11 +64,11 @@ async def handle_unavailable(request: Request, exc: Exception) -> Response:
 
 
 def health_checks(res: Resources) -> list[HealthCheck]:
-    return health_routes.dependency_checks(res)
+    return [*health_routes.dependency_checks(res), worker_check(res)]
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*health_routes.routes]
+    return [*health_routes.routes, *auth_routes.routes, *jobs_routes.routes]
 
 
 def all_routes() -> list[BaseRoute]:
@@ -76,22 +86,26 @@ def openapi_document(project_name: str) -> dict[str, Any]:
 
 def create_app(settings: Settings) -> Starlette:
     routes = all_routes()
+    if settings.frontend_dist:
+        routes.append(Mount("/", app=web_app(Path(settings.frontend_dist))))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         db = make_database(settings)
         redis = make_redis(settings)
+        broker = make_broker(settings)  # connects on first use, like the others
         await db.connect()  # lazy pool: connects to nothing yet, so a down database does not stop start-up
         try:
-            yield {"resources": Resources(settings=settings, db=db, redis=redis)}
+            yield {"resources": Resources(settings=settings, db=db, redis=redis, broker=broker)}
         finally:
             await db.disconnect()
             await redis.aclose()
+            broker.close()
 
     middleware = [
         Middleware(RequestContextMiddleware, production=settings.environment == "production"),
         Middleware(
-            CORSMiddleware,
+            StrictCORSMiddleware,
             allow_origins=list(settings.cors_origins),
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
@@ -99,6 +113,7 @@ def create_app(settings: Settings) -> Starlette:
             expose_headers=["X-Request-ID", "Location", "Retry-After", "WWW-Authenticate"],
             max_age=600,
         ),
+        Middleware(UnhandledErrorMiddleware),
         Middleware(GZipMiddleware, minimum_size=1024),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes),
     ]
@@ -109,6 +124,7 @@ def create_app(settings: Settings) -> Starlette:
     }
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
     app.state.settings = settings
+    app.state.authenticate = auth_routes.authenticate
     app.state.health_checks = health_checks
     app.state.openapi = openapi_document(settings.project_name)
     app.state.docs_html = render_docs(app.state.openapi)

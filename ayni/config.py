@@ -10,8 +10,9 @@ import ipaddress
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Literal
-from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 Environment = Literal["local", "staging", "production"]
 ENVIRONMENTS: tuple[Environment, ...] = ("local", "staging", "production")
@@ -61,6 +62,7 @@ class Settings:
     job_retention_days: int = 30
     login_attempts_limit: int = 5
     login_attempts_window_seconds: int = 900
+    frontend_dist: str | None = None
 
     @property
     def is_deployed(self) -> bool:
@@ -92,11 +94,13 @@ class Settings:
 
 def mask_url(url: str) -> str:
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:******@{netloc}"))
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username or ''}:******@{host}")
+    if parts.query:
+        query = [(k, "******" if "pass" in k.lower() else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+        parts = parts._replace(query=urlencode(query, safe="*"))
+    return urlunsplit(parts)
 
 
 def _text(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
@@ -156,9 +160,11 @@ def _host_port(parts: SplitResult, name: str) -> None:
     if not parts.hostname:
         raise ConfigError(name, "the URL has no host; use scheme://user:password@host:port/...")
     try:
-        parts.port  # noqa: B018 - urllib validates the port lazily, on access
+        port = parts.port  # urllib validates the port lazily, on access
     except ValueError:
-        raise ConfigError(name, "the URL's port is not a number from 1 to 65535") from None
+        port = 0
+    if port == 0:
+        raise ConfigError(name, "the URL's port is not a number from 1 to 65535")
 
 
 def normalize_database_url(raw: str, name: str = "DATABASE_URL") -> str:
@@ -218,8 +224,11 @@ def is_weak_secret(secret: str) -> bool:
     lowered = secret.lower()
     if lowered in PLACEHOLDER_SECRETS or any(p in lowered for p in ("changethis", "changeme")):
         return True
-    # A key made of one or two repeated characters ("aaaa…", "abab…") has almost no entropy.
-    return len(set(secret)) <= 2
+    # A short unit repeated ("aaaa…", "012012…", "secretsecret…") or a handful of distinct characters has
+    # almost no entropy, whatever its length.
+    if len(set(secret)) < 8:
+        return True
+    return any(secret == (secret[:unit] * (len(secret) // unit + 1))[: len(secret)] for unit in range(1, 9))
 
 
 def _jwt_secret(env: Mapping[str, str], name: str, environment: Environment) -> str | None:
@@ -306,6 +315,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         job_retention_days=_integer(env, "JOB_RETENTION_DAYS", 30, 1, 3650),
         login_attempts_limit=_integer(env, "LOGIN_ATTEMPTS_LIMIT", 5, 1, 1000),
         login_attempts_window_seconds=_integer(env, "LOGIN_ATTEMPTS_WINDOW_SECONDS", 900, 1, 86400),
+        frontend_dist=_frontend_dist(env),
     )
 
 
@@ -317,4 +327,15 @@ def _smtp_url(env: Mapping[str, str]) -> str | None:
     if parts.scheme not in ("smtp", "smtps"):
         raise ConfigError("SMTP_URL", f"scheme {parts.scheme or '(none)'!r} is not supported; use smtp:// or smtps://")
     _host_port(parts, "SMTP_URL")
+    return raw
+
+
+def _frontend_dist(env: Mapping[str, str]) -> str | None:
+    raw = _text(env, "FRONTEND_DIST")
+    if raw is None:
+        return None
+    if not (Path(raw) / "index.html").is_file() or not (Path(raw).parent / "security-headers.json").is_file():
+        raise ConfigError(
+            "FRONTEND_DIST", f"{raw} has no index.html (or no security-headers.json beside it); run npm run build"
+        )
     return raw

@@ -10,27 +10,37 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import importlib.util
 import os
 import pwd
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 from ayni.errors import UserFacingError
 
 _PR_SET_PDEATHSIG = 1
+RELOCATED_BASE = Path("/var/lib/ayni/embedded-postgres")  # root-owned parents: no one else can plant links
 # PostgreSQL refuses to run as root; as root the server runs as this unprivileged account.
 UNPRIVILEGED_USER = "nobody"
 
 
 class EmbeddedError(UserFacingError):
     """An embedded server could not be found or started; the message says what to do."""
+
+
+def _reachable_by_others(path: Path) -> bool:
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (path, *path.parents) if p.exists())
 
 
 def free_port() -> int:
@@ -239,31 +249,55 @@ class EmbeddedPostgres(EmbeddedServer):
         return command
 
     def start(self, timeout: float = 30.0) -> None:
+        self._relocate_if_unreachable()
         super().start(timeout)
         self._ensure_database()
 
-    def _ensure_database(self) -> None:
-        psql = [
-            str(_postgres_bin() / "psql"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            self.user,
-            "-d",
-            "postgres",
-            "-tAc",
-        ]
-        exists = subprocess.run(
-            [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{self.database}'"],  # noqa: S608 - our own name
-            capture_output=True,
-            check=False,
-        )
-        if exists.returncode != 0:
-            raise EmbeddedError(f"embedded PostgreSQL does not answer: {exists.stderr.decode(errors='replace')}")
-        if exists.stdout.strip() != b"1":
-            subprocess.run([*psql, f'CREATE DATABASE "{self.database}"'], capture_output=True, check=True)
+    def _relocate_if_unreachable(self) -> None:
+        """As root, PostgreSQL runs as an account that may not be able to enter the requested directory
+        (a checkout under /root, say). Then its files live under RELOCATED_BASE and the requested
+        directory is a link to them, so nothing of the user's tree has its permissions changed."""
+        if self._user() is None:
+            return
+        if self.directory.is_symlink():
+            self.directory = self.directory.resolve()
+            return
+        if _reachable_by_others(self.directory.parent):
+            return
+        digest = hashlib.sha256(str(self.directory.absolute()).encode()).hexdigest()[:16]
+        target = RELOCATED_BASE / digest
+        RELOCATED_BASE.mkdir(parents=True, exist_ok=True)
+        for directory in (RELOCATED_BASE, *RELOCATED_BASE.parents[:2]):
+            directory.chmod(directory.stat().st_mode | stat.S_IXOTH)
+        target.mkdir(exist_ok=True)
+        self.directory.parent.mkdir(parents=True, exist_ok=True)
+        if self.directory.is_dir():
+            self.directory.rmdir()  # refuses, rightly, when it holds anything
+        self.directory.symlink_to(target, target_is_directory=True)
+        self.directory = target
+
+    def _ensure_database(self, timeout: float = 30.0) -> None:
+        """Waits out "the database system is starting up" (the port opens before connections are accepted),
+        then creates the database when missing."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with psycopg.connect(
+                    host="127.0.0.1",
+                    port=self.port,
+                    user=self.user,
+                    dbname="postgres",
+                    autocommit=True,
+                    connect_timeout=2,
+                ) as conn:
+                    found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,))
+                    if found.fetchone() is None:
+                        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database)))
+                    return
+            except psycopg.OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise EmbeddedError(f"embedded PostgreSQL does not accept connections: {exc}") from None
+                time.sleep(0.05)
 
 
 @dataclass

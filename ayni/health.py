@@ -51,7 +51,7 @@ def condition_for(ok: bool, elapsed: float, slow_after: float) -> Condition:
 
 
 def rfc3339_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 Probe = Callable[[], Awaitable[object]]
@@ -64,13 +64,23 @@ class HealthCheck:
     probe: Probe
 
 
+def _discard_outcome(task: asyncio.Task[object]) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+
 async def run_check(check: HealthCheck, timeout: float, slow_after: float) -> ServiceResult:
     started = time.perf_counter()
-    try:
-        outcome = await asyncio.wait_for(check.probe(), timeout)
-        ok = outcome is not False
-    except Exception:  # any failure of a probe, including its timeout, is "unhealthy"
+    task = asyncio.ensure_future(check.probe())
+    # Not wait_for: it waits for the cancelled probe to unwind, and a probe stuck in a driver (a frozen
+    # PostgreSQL) may take its own, much longer, timeout to do so. The answer must not wait for that.
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    if not done:
+        task.add_done_callback(_discard_outcome)
+        task.cancel()
         ok = False
+    else:
+        ok = task.exception() is None and task.result() is not False
     return ServiceResult(check.name, check.required, condition_for(ok, time.perf_counter() - started, slow_after))
 
 

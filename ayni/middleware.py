@@ -11,10 +11,12 @@ import uuid
 from collections.abc import Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ayni.context import bind_request_id, unbind_request_id
-from ayni.problems import PROBLEM_MEDIA_TYPE, problem_body
+from ayni.problems import PROBLEM_MEDIA_TYPE, ProblemResponse, problem_body
 
 logger = logging.getLogger("ayni.http")
 
@@ -53,8 +55,7 @@ async def send_json(send: Send, status: int, body: object, headers: Mapping[str,
 
 
 class RequestContextMiddleware:
-    """Gives every request an id, one log line, the security headers, and a problem+json 500 when an
-    exception escapes everything else (no internals reach the client)."""
+    """Gives every request an id, one log line and the security headers."""
 
     def __init__(self, app: ASGIApp, production: bool = False) -> None:
         self.app = app
@@ -68,14 +69,12 @@ class RequestContextMiddleware:
         token = bind_request_id(request_id)
         started = time.perf_counter()
         status = 500
-        response_started = False
         path: str = scope["path"]
 
         async def send_with_context(message: Message) -> None:
-            nonlocal status, response_started
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                response_started = True
                 headers = MutableHeaders(scope=message)
                 headers[REQUEST_ID_HEADER] = request_id
                 # A response that sets its own policy (the web app, the docs page) keeps it.
@@ -85,13 +84,6 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_context)
-        except Exception:
-            logger.exception("unhandled error", extra={"path": path})
-            status = 500
-            if not response_started:
-                body = problem_body(500, "internal-error", "An unexpected error occurred; quote the request id.")
-                headers = {**self.headers, REQUEST_ID_HEADER: request_id}
-                await send_json(send, 500, body, headers, PROBLEM_MEDIA_TYPE)
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 2)
             logger.info(
@@ -109,6 +101,63 @@ class RequestContextMiddleware:
                 },
             )
             unbind_request_id(token)
+
+
+class UnhandledErrorMiddleware:
+    """An exception nothing else handled: logged with its traceback, answered with a problem+json 500
+    that carries the request id and no internals. Inside CORS, so the web app can read it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            logger.exception("unhandled error", extra={"path": scope["path"]})
+            if response_started:
+                raise  # too late for an answer of our own; the server closes the connection
+            body = problem_body(500, "internal-error", "An unexpected error occurred; quote the request id.")
+            await send_json(send, 500, body, {}, PROBLEM_MEDIA_TYPE)
+
+
+class StrictCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, but an origin that is not allowed gets no CORS header at all, and a refused
+    preflight is a problem+json like every other error."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        is_preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
+        if origin is not None and not self.is_allowed_origin(origin):
+            if is_preflight:
+                body = problem_body(403, "cors-refused", f"Origin {origin} may not call this API.")
+                await send_json(send, 403, body, {}, PROBLEM_MEDIA_TYPE)
+            else:
+                await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code == 200:
+            return response
+        detail = f"{bytes(response.body).decode()}: allowed are {', '.join(sorted(self.allow_methods))}."
+        allowed = {k: v for k, v in response.headers.items() if k.startswith("access-control-")}
+        return ProblemResponse(problem_body(400, "cors-refused", detail), status_code=400, headers=allowed)
 
 
 class BodySizeLimitMiddleware:

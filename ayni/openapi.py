@@ -49,14 +49,11 @@ def _parameters(route: ApiRoute, components: dict[str, Any]) -> list[dict[str, A
             schema = {"type": "integer"}
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
     if route.query_model is not None:
-        schema = route.query_model.model_json_schema(ref_template=REF)
-        properties: dict[str, Any] = schema.get("properties", {})
-        for name, prop in properties.items():
-            parameters.append(
-                {"name": name, "in": "query", "required": name in schema.get("required", []), "schema": prop}
-            )
-        definitions: dict[str, Any] = schema.get("$defs", {})
-        components.update(definitions)
+        query_schema: dict[str, Any] = route.query_model.model_json_schema(ref_template=REF)
+        required = query_schema.get("required", [])
+        for name, prop in query_schema.get("properties", {}).items():
+            parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+        components.update(query_schema.get("$defs", {}))
     return parameters
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import databases
 import redis.asyncio as aioredis
+from dramatiq.brokers.redis import RedisBroker
 from starlette.requests import Request
 
 from ayni.config import Settings
@@ -16,6 +17,7 @@ class Resources:
     settings: Settings
     db: databases.Database
     redis: aioredis.Redis
+    broker: RedisBroker
 
 
 def resources(request: Request) -> Resources:

@@ -87,6 +87,8 @@ async def read_json(request: Request) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "malformed-body", f"The body is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise Problem(400, "malformed-body", "The body's JSON is nested too deeply.") from None
 
 
 def validate(model: type[Model], data: Any, location: str) -> Model:

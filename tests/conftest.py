@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -16,6 +17,7 @@ from ayni import migrations
 from ayni.app import create_app
 from ayni.config import Settings, load_settings
 from tests.servers import LiveServer, scratch_database, start_postgres, start_redis
+from tests.workers import WorkerProcess
 
 settings.register_profile(
     "ci", max_examples=100, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -119,3 +121,18 @@ def live_app(app_settings: Settings, clean_state: None) -> Iterator[LiveServer]:
 def client(live_app: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_app.url, timeout=10) as http:
         yield http
+
+
+@pytest.fixture
+def worker_env(database_url: str, redis_url: str, clean_state: None) -> dict[str, str]:
+    return {**os.environ, **make_env(database_url, redis_url, WORKER_THREADS="2", LOG_LEVEL="info")}
+
+
+@pytest.fixture
+def worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A real `ayni worker` process on the test database and Redis, stopped (SIGTERM) afterwards."""
+    process = WorkerProcess(worker_env, tmp_path / "worker.log").start()
+    try:
+        yield process
+    finally:
+        process.stop()

@@ -58,8 +58,8 @@ def scratch_database(server_url: str, prefix: str = "ayni_test") -> Iterator[str
 class LiveServer:
     """uvicorn serving an ASGI app on a free loopback port, in a thread of the test process."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.port = free_port()
+    def __init__(self, app: ASGIApp, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on",
                            timeout_graceful_shutdown=5)

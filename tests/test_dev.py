@@ -1,0 +1,99 @@
+"""`ayni dev`: the whole stack from nothing, stopped with Ctrl-C, started again on the same data."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from ayni.embedded import free_port
+
+
+def dev_env(home: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_", "POSTGRES_", "JWT_"))}
+    env.update({"AYNI_HOME": str(home), "PORT": str(port), "LOG_LEVEL": "warning"})
+    return env
+
+
+def start_dev(home: Path, port: int) -> tuple[subprocess.Popen[str], float]:
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "ayni", "dev", "--no-web"], env=dev_env(home, port),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            response = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            if response.status_code == 200:
+                return process, time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"ayni dev never became healthy:\n{process.communicate()[0]}")
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    return psutil.Process(pid).children(recursive=True)
+
+
+def stop_dev(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+    return output
+
+
+@pytest.mark.slow
+def test_dev_starts_stops_and_starts_again(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o755)
+    tmp_path.chmod(0o755)
+    port = free_port()
+    process, first_start = start_dev(home, port)
+    children = descendants(process.pid)
+    names = {c.name() for c in children}
+    assert "postgres" in names and any("valkey" in n for n in names), names
+    base = f"http://127.0.0.1:{port}"
+    register = httpx.post(f"{base}/api/v1/auth/register",
+                          json={"email": "dev@example.cl", "password": "a long enough passphrase"}, timeout=30)
+    assert register.status_code == 201, register.text
+    output = stop_dev(process)
+    assert process.returncode == 0, output
+    assert "Traceback" not in output
+    gone, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, f"orphans after Ctrl-C: {alive}"
+    assert not (home / "postgres" / "data" / "postmaster.pid").exists(), "stale pid file would block a restart"
+
+    process, second_start = start_dev(home, port)
+    try:
+        again = httpx.post(f"{base}/api/v1/auth/register",
+                           json={"email": "dev@example.cl", "password": "a long enough passphrase"}, timeout=30)
+        assert again.status_code == 409, "the first account was kept across the restart"
+    finally:
+        output = stop_dev(process)
+    assert process.returncode == 0, output
+    print(f"ayni dev to a healthy /api/v1/health: first start {first_start:.1f} s, second {second_start:.1f} s")
+
+
+@pytest.mark.slow
+def test_dev_killed_leaves_no_orphans(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o755)
+    tmp_path.chmod(0o755)
+    process, _ = start_dev(home, free_port())
+    children = descendants(process.pid)
+    process.kill()
+    process.communicate()
+    gone, alive = psutil.wait_procs(children, timeout=15)
+    assert not alive, f"orphans after SIGKILL of ayni dev: {alive}"
+    process, _ = start_dev(home, free_port())
+    assert stop_dev(process) is not None and process.returncode == 0

@@ -1,0 +1,230 @@
+"""Structured logs (issue 2, item 3): one line per request with method, path, status, duration and the
+request id; JSON in staging/production, readable lines locally; the request id on every line."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ayni.app import create_app
+from ayni.config import Settings
+from ayni.context import bind_request_id, unbind_request_id
+from ayni.logs import ConsoleFormatter, JsonFormatter, RequestIdFilter, configure_logging
+from tests.servers import LiveServer
+
+LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "dramatiq")
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """configure_logging changes process-wide state; put it back for the other tests."""
+    saved = {}
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        saved[name] = (list(logger.handlers), logger.level, logger.propagate, logger.disabled)
+    yield
+    for name, (handlers, level, propagate, disabled) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+        logger.disabled = disabled
+
+
+async def shout(request: Request) -> Response:
+    logging.getLogger("ayni.test").warning("inside the handler")
+    return Response("ok")
+
+
+async def explode(request: Request) -> Response:
+    raise RuntimeError("secret internals")
+
+
+def serve_logged(settings: Settings) -> tuple[LiveServer, io.StringIO]:
+    stream = io.StringIO()
+    configure_logging(settings, stream)
+    app = create_app(settings)
+    app.router.routes.extend([Route("/test/shout", shout), Route("/test/explode", explode)])
+    return LiveServer(app), stream
+
+
+def wait_for(stream: io.StringIO, found: Callable[[str], bool], seconds: float = 5) -> list[str]:
+    """The request's line is written after the answer is sent: give the server thread a moment."""
+    deadline = time.monotonic() + seconds
+    while True:
+        lines = stream.getvalue().splitlines()
+        if any(found(line) for line in lines) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
+
+
+def json_lines(lines: list[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in lines]  # every line is one JSON object
+
+
+@pytest.fixture
+def json_server(
+    make_settings: Callable[..., Settings], clean_state: None
+) -> Iterator[tuple[httpx.Client, io.StringIO]]:
+    server, stream = serve_logged(make_settings(LOG_FORMAT="json", LOG_LEVEL="info"))
+    with server, httpx.Client(base_url=server.url, timeout=10) as http:
+        yield http, stream
+
+
+def test_json_request_line(json_server: tuple[httpx.Client, io.StringIO]) -> None:
+    http, stream = json_server
+    response = http.get("/api/v1/health", headers={"X-Request-ID": "log-test-1"})
+    lines = wait_for(stream, lambda line: "log-test-1" in line)
+    entries = json_lines(lines)
+    mine = [e for e in entries if e.get("request_id") == "log-test-1" and e.get("path") == "/api/v1/health"]
+    assert len(mine) == 1, entries
+    entry = mine[0]
+    assert entry["method"] == "GET"
+    assert entry["status"] == response.status_code
+    assert isinstance(entry["duration_ms"], int | float)
+    assert entry["duration_ms"] >= 0
+    assert entry["level"] == "info"
+    assert entry["logger"] == "ayni.http"
+    assert re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", entry["time"])
+    assert "GET /api/v1/health" in entry["message"]
+
+
+def test_json_line_for_a_generated_id_and_an_error(json_server: tuple[httpx.Client, io.StringIO]) -> None:
+    http, stream = json_server
+    response = http.post("/nowhere")
+    rid = response.headers["x-request-id"]
+    entries = json_lines(wait_for(stream, lambda line: rid in line))
+    mine = [e for e in entries if e.get("request_id") == rid]
+    assert [(e["method"], e["path"], e["status"]) for e in mine] == [("POST", "/nowhere", 404)]
+
+
+def test_every_line_of_a_request_carries_its_id(json_server: tuple[httpx.Client, io.StringIO]) -> None:
+    http, stream = json_server
+    http.get("/test/shout", headers={"X-Request-ID": "shout-1"})
+    entries = json_lines(wait_for(stream, lambda line: '"path": "/test/shout"' in line))
+    inside = [e for e in entries if e["message"] == "inside the handler"]
+    assert len(inside) == 1
+    assert inside[0]["request_id"] == "shout-1"
+    assert inside[0]["level"] == "warning"
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_and_id(json_server: tuple[httpx.Client, io.StringIO]) -> None:
+    http, stream = json_server
+    response = http.get("/test/explode", headers={"X-Request-ID": "explode-1"})
+    assert response.status_code == 500
+    assert "secret internals" not in response.text
+    entries = json_lines(wait_for(stream, lambda line: '"status": 500' in line))
+    mine = [e for e in entries if e.get("request_id") == "explode-1"]
+    errors = [e for e in mine if e["level"] == "error"]
+    assert errors
+    assert "secret internals" in errors[0]["exception"]
+    assert "Traceback" in errors[0]["exception"]
+    assert [e["status"] for e in mine if "status" in e] == [500]
+
+
+def test_console_format(make_settings: Callable[..., Settings], clean_state: None) -> None:
+    server, stream = serve_logged(make_settings(LOG_FORMAT="console", LOG_LEVEL="info"))
+    with server, httpx.Client(base_url=server.url, timeout=10) as http:
+        http.get("/health", headers={"X-Request-ID": "console-1"})
+        http.get("/test/shout", headers={"X-Request-ID": "console-2"})
+        lines = wait_for(stream, lambda line: "console-2" in line and "/test/shout" in line)
+    request_line = [line for line in lines if "[console-1]" in line]
+    assert len(request_line) == 1, lines
+    assert "GET /health 200" in request_line[0]
+    assert "ms" in request_line[0]
+    assert "INFO" in request_line[0]
+    inside = [line for line in lines if "inside the handler" in line]
+    assert len(inside) == 1
+    assert "[console-2]" in inside[0]
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(request_line[0])
+
+
+def test_the_deployed_default_is_json(make_settings: Callable[..., Settings]) -> None:
+    import secrets
+
+    settings = make_settings(ENVIRONMENT="staging", JWT_SECRET=secrets.token_urlsafe(64), LOG_LEVEL="info")
+    stream = io.StringIO()
+    configure_logging(settings, stream)
+    logging.getLogger("ayni.test").info("hello")
+    entry = json.loads(stream.getvalue().splitlines()[-1])
+    assert entry["message"] == "hello"
+    assert entry["request_id"] == "-"
+
+
+def test_the_log_level_is_honoured(make_settings: Callable[..., Settings]) -> None:
+    stream = io.StringIO()
+    configure_logging(make_settings(LOG_FORMAT="json", LOG_LEVEL="warning"), stream)
+    logging.getLogger("ayni.test").info("quiet")
+    logging.getLogger("ayni.test").warning("loud")
+    messages = [json.loads(line)["message"] for line in stream.getvalue().splitlines()]
+    assert messages == ["loud"]
+
+
+def _format(formatter: logging.Formatter, message: str, extra: dict[str, object], request_id: str | None) -> str:
+    record = logging.makeLogRecord(
+        {"name": "ayni.test", "levelno": logging.INFO, "levelname": "INFO", "msg": "%s", "args": (message,), **extra}
+    )
+    token = bind_request_id(request_id)
+    try:
+        RequestIdFilter().filter(record)
+    finally:
+        unbind_request_id(token)
+    return formatter.format(record)
+
+
+@given(
+    message=st.text(),
+    extra=st.dictionaries(st.sampled_from(["path", "status", "user_id", "detail"]), st.text() | st.integers()),
+    request_id=st.none() | st.from_regex(r"[A-Za-z0-9._:\-]{1,128}", fullmatch=True),
+)
+def test_a_json_line_is_always_one_line_of_json(message: str, extra: dict[str, object], request_id: str | None) -> None:
+    line = _format(JsonFormatter(), message, extra, request_id)
+    assert "\n" not in line
+    assert "\r" not in line
+    entry = json.loads(line)
+    assert entry["message"] == message
+    assert entry["request_id"] == (request_id or "-")
+    for key, value in extra.items():
+        assert entry[key] == value
+
+
+def test_console_line_has_the_request_id() -> None:
+    line = _format(ConsoleFormatter(), "hello", {}, "abc-1")
+    assert "[abc-1]" in line
+    assert "hello" in line
+    assert "[-]" in _format(ConsoleFormatter(), "hello", {}, None)
+
+
+def test_no_password_reaches_the_log(
+    make_settings: Callable[..., Settings], database_url: str, redis_url: str, clean_state: None
+) -> None:
+    """The pool, the Redis client and uvicorn log what they connect to: never with the password."""
+    password = "logpass-Sekrit-4711"
+    with_password = database_url.replace("postgresql://postgres@", f"postgresql://postgres:{password}@")
+    redis_with_password = redis_url.replace("redis://", "redis://default:redispass-Sekrit-0815@")
+    assert password in with_password
+    settings = make_settings(
+        DATABASE_URL=with_password, REDIS_URL=redis_with_password, LOG_FORMAT="json", LOG_LEVEL="debug"
+    )
+    server, stream = serve_logged(settings)
+    with server, httpx.Client(base_url=server.url, timeout=10) as http:
+        http.get("/api/v1/health", headers={"X-Request-ID": "pw-1"})
+        wait_for(stream, lambda line: "pw-1" in line and '"status"' in line)
+    text = stream.getvalue()
+    assert "Disconnected from database" in text or "Connected to database" in text
+    assert password not in text
+    assert "redispass-Sekrit-0815" not in text

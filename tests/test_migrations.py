@@ -1,0 +1,203 @@
+"""Migrations against a real PostgreSQL: every migration round-trips, apply is atomic per migration and
+safe to run twice at once, and the CLI refuses what it must."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from ayni import cli, migrations
+from ayni.embedded import postgres_tool
+from tests.servers import scratch_database
+
+ALL_IDS = [
+    p.name.removesuffix(".sql")
+    for p in sorted(migrations.migrations_dir().glob("*.sql"))
+    if not p.name.endswith(".rollback.sql")
+]
+
+
+@pytest.fixture
+def empty_db(postgres_server_url: str) -> Iterator[str]:
+    with scratch_database(postgres_server_url, "ayni_mig") as url:
+        yield url
+
+
+def schema_dump(url: str) -> str:
+    """The schema as pg_dump prints it, minus yoyo's own bookkeeping tables."""
+    result = subprocess.run(
+        [
+            str(postgres_tool("pg_dump")),
+            "--schema-only",
+            "--no-owner",
+            "--no-privileges",
+            "--exclude-table=_yoyo*",
+            "--exclude-table=yoyo_lock",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line for line in result.stdout.splitlines() if not line.startswith(("--", "\\restrict", "\\unrestrict"))]
+    return "\n".join(line for line in lines if line.strip())
+
+
+def test_every_migration_has_a_rollback() -> None:
+    directory = migrations.migrations_dir()
+    for migration_id in ALL_IDS:
+        assert (directory / f"{migration_id}.rollback.sql").is_file(), f"{migration_id} has no rollback"
+
+
+@pytest.mark.parametrize("migration_id", ALL_IDS)
+def test_apply_rollback_apply_gives_the_same_schema(empty_db: str, migration_id: str) -> None:
+    index = ALL_IDS.index(migration_id)
+    if index:
+        migrations.apply(empty_db)
+        migrations.rollback(empty_db, to=ALL_IDS[index - 1])
+    else:
+        migrations.apply(empty_db)
+        migrations.rollback(empty_db, everything=True)
+    before = schema_dump(empty_db)
+    migrations.apply(empty_db)
+    applied = schema_dump(empty_db)
+    assert applied != before, f"{migration_id} changed nothing"
+    migrations.rollback(empty_db, to=ALL_IDS[index - 1]) if index else migrations.rollback(empty_db, everything=True)
+    assert schema_dump(empty_db) == before, f"{migration_id}'s rollback does not undo it"
+    migrations.apply(empty_db)
+    assert schema_dump(empty_db) == applied, f"{migration_id} applied again differs"
+
+
+def test_list_current_and_rollback_steps(empty_db: str) -> None:
+    assert migrations.current(empty_db) is None
+    assert migrations.apply(empty_db) == ALL_IDS
+    assert migrations.apply(empty_db) == []
+    assert migrations.current(empty_db) == ALL_IDS[-1]
+    assert [s.applied for s in migrations.states(empty_db)] == [True] * len(ALL_IDS)
+    assert migrations.rollback(empty_db) == [ALL_IDS[-1]]
+    assert migrations.current(empty_db) == (ALL_IDS[-2] if len(ALL_IDS) > 1 else None)
+    assert migrations.rollback(empty_db, everything=True) == list(reversed(ALL_IDS[:-1]))
+    assert migrations.current(empty_db) is None
+
+
+def test_unknown_target_is_refused_and_changes_nothing(empty_db: str) -> None:
+    migrations.apply(empty_db)
+    with pytest.raises(migrations.MigrationError, match="unknown migration id 'nope'"):
+        migrations.rollback(empty_db, to="nope")
+    assert migrations.current(empty_db) == ALL_IDS[-1]
+
+
+@pytest.fixture
+def broken_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrations.migrations_dir(), directory)
+    (directory / "9998_good.sql").write_text("CREATE TABLE good_one (id int);\n")
+    (directory / "9998_good.rollback.sql").write_text("DROP TABLE good_one;\n")
+    (directory / "9999_broken.sql").write_text(
+        "CREATE TABLE half_done (id int);\nINSERT INTO half_done VALUES (1);\nALTER TABLE nowhere ADD COLUMN x int;\n"
+    )
+    (directory / "9999_broken.rollback.sql").write_text("DROP TABLE half_done;\n")
+    return directory
+
+
+def test_a_failing_migration_leaves_its_changes_out(empty_db: str, broken_dir: Path) -> None:
+    with pytest.raises(migrations.MigrationError) as caught:
+        migrations.apply(empty_db, broken_dir)
+    message = str(caught.value)
+    assert "9999_broken.sql" in message
+    assert 'relation "nowhere" does not exist' in message
+    with psycopg.connect(empty_db) as conn:
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'")}
+    assert "half_done" not in tables
+    assert "good_one" in tables  # the migrations before it stay applied, each was its own transaction
+    assert migrations.current(empty_db, broken_dir) == "9998_good"
+
+
+def test_cli_apply_failure_is_one_line_and_non_zero(
+    empty_db: str, broken_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(migrations, "migrations_dir", lambda: broken_dir)
+    assert cli.main(["migrate", "apply"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "9999_broken.sql" in err and "Traceback" not in err
+
+
+def test_two_applies_at_once_both_succeed_and_apply_once(empty_db: str) -> None:
+    env = {**os.environ, "DATABASE_URL": empty_db, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ayni", "migrate", "apply"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    counts = sorted(int(out.split()[1]) for out, _ in outputs)
+    assert counts == [0, 0, len(ALL_IDS)]
+    with psycopg.connect(empty_db) as conn:
+        rows = conn.execute("SELECT count(*) FROM _yoyo_migration").fetchone()
+    assert rows is not None and rows[0] == len(ALL_IDS)
+
+
+def test_cli_rollback_all_guards(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    assert cli.main(["migrate", "apply"]) == 0
+    assert cli.main(["migrate", "rollback", "--all"]) == 1
+    assert "--yes" in capsys.readouterr().err
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("JWT_SECRET", secrets.token_urlsafe(64))
+    assert cli.main(["migrate", "rollback", "--all", "--yes"]) == 1
+    assert "--allow-data-loss" in capsys.readouterr().err
+    assert cli.main(["migrate", "rollback", "--all", "--to", ALL_IDS[0], "--yes", "--allow-data-loss"]) == 1
+    assert migrations.current(empty_db) == ALL_IDS[-1]
+    assert cli.main(["migrate", "rollback", "--all", "--yes", "--allow-data-loss"]) == 0
+    assert migrations.current(empty_db) is None
+
+
+def test_cli_list_current_and_rollback_to(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    assert cli.main(["migrate", "current"]) == 0
+    assert "(none applied)" in capsys.readouterr().out
+    assert cli.main(["migrate", "apply"]) == 0
+    capsys.readouterr()
+    assert cli.main(["migrate", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"[x] {i}" for i in ALL_IDS]
+    assert cli.main(["migrate", "rollback", "--to", ALL_IDS[0]]) == 0
+    capsys.readouterr()
+    assert cli.main(["migrate", "current"]) == 0
+    assert capsys.readouterr().out.strip() == ALL_IDS[0]
+    assert cli.main(["migrate", "rollback", "--to", "0000_nope"]) == 1
+    assert "unknown migration id" in capsys.readouterr().err
+
+
+def test_apply_against_an_unreachable_database_says_where(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ayni.embedded import free_port
+
+    port = free_port()
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{port}/nothing")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    assert cli.main(["migrate", "apply"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot connect to the database" in err and str(port) in err and "Traceback" not in err
