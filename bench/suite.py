@@ -1,0 +1,468 @@
+"""The benchmark run itself (bench/run is its launcher): phases, table, key=value lines. See bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import load
+import procs
+import raw_dramatiq
+
+KEYS = [
+    "health_vs_ceiling",
+    "me_vs_ceiling",
+    "health_p99_ms",
+    "me_p99_ms",
+    "login_vs_argon2",
+    "cold_start_s",
+    "api_rss_mb",
+    "worker_rss_mb",
+    "jobs_vs_raw_dramatiq",
+]
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    warmup_s: float
+    run_s: float
+    reps: int
+    login_s: float
+    cold_starts: int
+    c1000_s: float
+    jobs: int
+
+
+QUICK = Plan("quick", warmup_s=3, run_s=5, reps=3, login_s=5, cold_starts=3, c1000_s=10, jobs=1000)
+FULL = Plan("full", warmup_s=5, run_s=15, reps=5, login_s=10, cold_starts=5, c1000_s=30, jobs=3000)
+
+
+@dataclass
+class Table:
+    rows: list[tuple[str, str, list[float]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    keys: dict[str, float] = field(default_factory=dict)
+
+    def add(self, label: str, unit: str, values: list[float], key: str | None = None) -> float:
+        self.rows.append((label, unit, values))
+        value = statistics.median(values) if values else math.nan
+        if key is not None:
+            self.keys[key] = value
+        return value
+
+    def print(self, plan: Plan, machine: str) -> None:
+        print()
+        print(f"Ayni benchmarks ({plan.name} run) on {machine}")
+        print(f"{'figure':46} {'unit':8} {'min':>10} {'median':>10} {'max':>10} {'n':>3}")
+        for label, unit, values in self.rows:
+            if values:
+                low, mid, high = min(values), statistics.median(values), max(values)
+                print(f"{label:46} {unit:8} {fmt(low):>10} {fmt(mid):>10} {fmt(high):>10} {len(values):>3}")
+            else:
+                print(f"{label:46} {unit:8} {'n/a':>10} {'n/a':>10} {'n/a':>10} {0:>3}")
+        for note in self.notes:
+            print(f"note: {note}")
+        print()
+        for key in KEYS:
+            print(f"{key}={fmt(self.keys.get(key, math.nan))}")
+
+
+def fmt(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def http_json(method: str, url: str, body: object = None, token: str | None = None) -> tuple[int, object]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310 - our own loopback server
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            return answer.status, json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        text = exc.read()
+        try:
+            return exc.code, json.loads(text)
+        except ValueError:
+            return exc.code, text.decode(errors="replace")
+
+
+def machine_description() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{model}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+class Bench:
+    def __init__(self, plan: Plan, workdir: Path) -> None:
+        self.plan = plan
+        self.workdir = workdir
+        self.server_core, self.load_core = procs.cores()
+        self.procs = procs.Processes(workdir)
+        self.servers = procs.Servers(self.load_core)
+        self.table = Table()
+        self.env: dict[str, str] = {}
+        self.api_port = 0
+        self.api: subprocess.Popen[bytes] | None = None
+        self.token: str | None = None
+        self.password = "bench-" + secrets.token_urlsafe(12)
+        self.email = "bench@example.com"
+        self.python = sys.executable
+        ayni_script = Path(sys.executable).parent / "ayni"
+        self.ayni = [str(ayni_script)] if ayni_script.exists() else [self.python, "-m", "ayni"]
+
+    # --- set-up -------------------------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        say(f"server core {self.server_core}, load core {self.load_core}; logs in {self.workdir}")
+        os.sched_setaffinity(0, {self.load_core})  # this process is load too (clients, polling)
+        self.servers.start()
+        drop = {"WEB_CONCURRENCY", "PORT", "FRONTEND_DIST", "SMTP_URL", "DATABASE_URL", "REDIS_URL"}
+        self.env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("POSTGRES_")}
+        self.env.update(
+            DATABASE_URL=self.servers.postgres.url,
+            REDIS_URL=self.servers.redis.url,
+            JWT_SECRET=secrets.token_urlsafe(64),
+            AUTH_REQUIRE_VERIFIED_EMAIL="false",
+            ACCESS_TOKEN_EXPIRE_MINUTES="1440",  # noqa: S106 - a lifetime, not a secret: the token outlives the run
+            PYTHONUNBUFFERED="1",
+        )
+        self.env.setdefault("WORKER_PROCESSES", "1")
+        self.env.setdefault("WORKER_THREADS", "4")
+        result = subprocess.run(
+            [*self.ayni, "migrate", "apply"], env=self.env, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"bench: ayni migrate apply failed:\n{result.stdout}{result.stderr}")
+        say(f"PostgreSQL and Redis up, {result.stdout.strip()}")
+
+    def start_api(self) -> tuple[subprocess.Popen[bytes], float]:
+        """`ayni serve` on the server core; (process, seconds from start to the first 200 from /health)."""
+        self.api_port = procs.free_port()
+        start = time.monotonic()
+        process = self.procs.start(
+            "api", [*self.ayni, "serve", "--port", str(self.api_port)], self.server_core, self.env
+        )
+        try:
+            ready = procs.wait_http_200(self.api_port)
+        except TimeoutError:
+            raise SystemExit(f"bench: ayni serve did not answer:\n{self.procs.log_tail('api')}") from None
+        return process, ready - start
+
+    # --- phases -------------------------------------------------------------------------------------------
+
+    def cold_start(self) -> None:
+        say(f"cold start: 1 unmeasured + {self.plan.cold_starts} measured starts of ayni serve")
+        times = []
+        for index in range(self.plan.cold_starts + 1):
+            process, seconds = self.start_api()
+            self.procs.stop(process)
+            if index:  # the first one may write bytecode caches
+                times.append(seconds)
+        self.table.add("cold start, ayni serve -> first 200 /health", "s", times, "cold_start_s")
+
+    def sign_in(self) -> None:
+        base = f"http://127.0.0.1:{self.api_port}/api/v1/auth"
+        status, answer = http_json(
+            "POST", f"{base}/register", {"email": self.email, "password": self.password, "full_name": "Bench"}
+        )
+        if status not in (201, 409):
+            self.table.notes.append(f"register answered {status}: {answer}; auth figures skipped")
+            return
+        status, answer = http_json("POST", f"{base}/login", {"email": self.email, "password": self.password})
+        if status != 200 or not isinstance(answer, dict):
+            self.table.notes.append(f"login answered {status}: {answer}; auth figures skipped")
+            return
+        token = str(answer["access_token"])
+        status, answer = http_json("GET", f"{base}/me", token=token)
+        if status != 200:
+            self.table.notes.append(f"/me answered {status}: {answer}; auth figures skipped")
+            return
+        self.token = token
+
+    def http(self) -> None:
+        plan = self.plan
+        ceiling_port = procs.free_port()
+        ceiling = self.procs.start(
+            "ceiling", [self.python, str(procs.BENCH / "ceiling.py"), str(ceiling_port)], self.server_core, self.env
+        )
+        procs.wait_http_200(ceiling_port)
+        auth = {"Authorization": f"Bearer {self.token}"} if self.token else None
+        assert self.api is not None
+        targets = {
+            "ceiling": (f"http://127.0.0.1:{ceiling_port}/health", None, ceiling.pid),
+            "health": (f"http://127.0.0.1:{self.api_port}/health", None, self.api.pid),
+        }
+        if auth:
+            targets["me"] = (f"http://127.0.0.1:{self.api_port}/api/v1/auth/me", auth, self.api.pid)
+
+        def run(name: str, seconds: float) -> load.WrkResult:
+            url, headers, pid = targets[name]
+            return load.wrk(
+                url, core=self.load_core, connections=64, seconds=seconds, script_dir=self.workdir, headers=headers,
+                server_pid=pid,
+            )  # fmt: skip
+
+        say(f"HTTP: warm-up {plan.warmup_s:.0f} s each, then {plan.reps} x {plan.run_s:.0f} s of " + ", ".join(targets))
+        for name in targets:
+            run(name, plan.warmup_s)
+        results: dict[str, list[load.WrkResult]] = {name: [] for name in targets}
+        for rep in range(plan.reps):
+            for name in targets:  # interleaved: drift on the shared machine hits all alike
+                results[name].append(run(name, plan.run_s))
+            line = ", ".join(f"{n} {results[n][-1].ok_per_s:.0f}/s" for n in targets)
+            say(f"  rep {rep + 1}: {line}")
+        self.procs.stop(ceiling)
+        for name, rs in results.items():
+            bad = sum(r.errors for r in rs)
+            if bad:
+                self.table.notes.append(f"{name}: {bad} errors at 64 connections")
+        ceil = [r.ok_per_s for r in results["ceiling"]]
+        self.table.add("ceiling: bare ASGI GET /health", "req/s", ceil)
+        self.table.add("ayni GET /health", "req/s", [r.ok_per_s for r in results["health"]])
+        ratios = [h.ok_per_s / c for h, c in zip(results["health"], ceil, strict=True)]
+        self.table.add("health_vs_ceiling", "ratio", ratios, "health_vs_ceiling")
+        self.table.add("ceiling p99 at 64 connections", "ms", [r.p99_ms for r in results["ceiling"]])
+        self.table.add("health p99 at 64 connections", "ms", [r.p99_ms for r in results["health"]], "health_p99_ms")
+        me = results.get("me", [])
+        self.table.add("ayni GET /api/v1/auth/me", "req/s", [r.ok_per_s for r in me])
+        self.table.add(
+            "me_vs_ceiling", "ratio", [m.ok_per_s / c for m, c in zip(me, ceil, strict=False)], "me_vs_ceiling"
+        )
+        self.table.add("me p99 at 64 connections", "ms", [r.p99_ms for r in me], "me_p99_ms")
+        # The same comparison in server CPU time per answer: steady on a shared machine, and it shows whether
+        # the ceiling saturated its core (if not, the load generator was the limit and req/s flatters Ayni).
+        ceil_cpu = [r.cpu_us_per_ok for r in results["ceiling"]]
+        self.table.add("ceiling: server core busy", "share", [r.server_busy for r in results["ceiling"]])
+        self.table.add("ceiling: CPU per answer", "us", ceil_cpu)
+        self.table.add("ayni /health: CPU per answer", "us", [r.cpu_us_per_ok for r in results["health"]])
+        self.table.add("ayni /me: CPU per answer", "us", [r.cpu_us_per_ok for r in me])
+        self.table.add(
+            "health_vs_ceiling by CPU time", "ratio",
+            [c / h.cpu_us_per_ok for h, c in zip(results["health"], ceil_cpu, strict=True)],
+        )  # fmt: skip
+        self.table.add(
+            "me_vs_ceiling by CPU time", "ratio", [c / m.cpu_us_per_ok for m, c in zip(me, ceil_cpu, strict=False)]
+        )
+
+    def login(self) -> None:
+        if not self.token:
+            self.table.add("login_vs_argon2", "ratio", [], "login_vs_argon2")
+            return
+        plan = self.plan
+        url = f"http://127.0.0.1:{self.api_port}/api/v1/auth/login"
+        body = json.dumps({"email": self.email, "password": self.password})
+
+        assert self.api is not None
+        api_pid = self.api.pid
+
+        def logins(seconds: float) -> load.WrkResult:
+            # 4 connections: under the sign-in limit of 5 attempts in flight per account and address.
+            return load.wrk(
+                url, core=self.load_core, connections=4, seconds=seconds, script_dir=self.workdir,
+                method="POST", body=body, timeout_s=10, server_pid=api_pid,
+            )  # fmt: skip
+
+        def argon2(seconds: float) -> tuple[float, float]:
+            out = subprocess.run(
+                ["taskset", "-c", str(self.server_core), self.python, str(procs.BENCH / "argon2_rate.py"),
+                 str(seconds)],
+                env=self.env, capture_output=True, text=True, check=True, cwd=procs.ROOT,
+            )  # fmt: skip
+            rate, cpu = out.stdout.split()
+            return float(rate), float(cpu)
+
+        say(
+            f"login: warm-up, then {plan.reps} x ({plan.login_s:.0f} s raw argon2id on the server core, "
+            f"{plan.login_s:.0f} s of logins)"
+        )
+        logins(plan.warmup_s)
+        raw, ok, ratios, cpu_ratios = [], [], [], []
+        for rep in range(plan.reps):
+            rate, cpu_per_verify = argon2(plan.login_s)
+            result = logins(plan.login_s)
+            cpu_ratios.append(cpu_per_verify * 1e6 / result.cpu_us_per_ok)
+            if result.errors:
+                self.table.notes.append(f"login rep {rep + 1}: {result.errors} errors (non-200 or socket)")
+            raw.append(rate)
+            ok.append(result.ok_per_s)
+            ratios.append(result.ok_per_s / rate)
+            say(f"  rep {rep + 1}: argon2id {rate:.1f}/s, logins {result.ok_per_s:.1f}/s")
+        self.table.add("ceiling: argon2id verify, same params, 1 thread", "1/s", raw)
+        self.table.add("ayni POST /auth/login (200s)", "1/s", ok)
+        self.table.add("login_vs_argon2", "ratio", ratios, "login_vs_argon2")
+        self.table.add("login_vs_argon2 by CPU time", "ratio", cpu_ratios)
+
+    def many_connections(self) -> None:
+        if not self.token:
+            return
+        seconds = self.plan.c1000_s
+        say(f"1000 connections on /api/v1/auth/me for {seconds:.0f} s")
+        result = load.wrk(
+            f"http://127.0.0.1:{self.api_port}/api/v1/auth/me", core=self.load_core, connections=1000,
+            seconds=seconds, script_dir=self.workdir, headers={"Authorization": f"Bearer {self.token}"}, timeout_s=5,
+            server_pid=self.api.pid if self.api else None,
+        )  # fmt: skip
+        label = f"me, 1000 connections, {seconds:.0f} s"
+        if self.plan is QUICK:
+            label += " (quick: 30 s in full)"
+        self.table.add(f"{label}: req/s", "req/s", [result.ok_per_s])
+        self.table.add(f"{label}: p95", "ms", [result.p95_ms])
+        self.table.add(f"{label}: p99", "ms", [result.p99_ms])
+        self.table.add(f"{label}: errors", "count", [float(result.errors)])
+        self.table.add(f"{label}: CPU per answer", "us", [result.cpu_us_per_ok])
+        self.table.notes.append(
+            f"1000 connections: {result.requests} answers, {result.errors_status} non-2xx, "
+            f"{result.errors_socket} socket errors (connect/read/write/timeout at 5 s)"
+        )
+
+    def jobs(self) -> None:
+        if not self.token:
+            self.table.add("jobs_vs_raw_dramatiq", "ratio", [], "jobs_vs_raw_dramatiq")
+            return
+        plan = self.plan
+        processes, threads = self.env["WORKER_PROCESSES"], self.env["WORKER_THREADS"]
+        raw_worker = self.procs.start(
+            "raw-dramatiq",
+            [self.python, str(procs.BENCH / "raw_dramatiq.py"), "worker", self.servers.redis.url, processes, threads],
+            self.server_core,
+            self.env,
+        )
+        worker = self.procs.start("worker", [*self.ayni, "worker"], self.server_core, self.env)
+        say(
+            f"jobs: workers of {processes} process(es) x {threads} threads; "
+            f"warm-up, then {plan.reps} x {plan.jobs} jobs each"
+        )
+        import psycopg
+
+        with psycopg.connect(self.servers.postgres.url, autocommit=True) as db:
+            self.ayni_jobs(db, 200)
+            raw_dramatiq.drain_rate(self.servers.redis.url, 500)
+            raw, ours, enq, ratios, raw_cpu, our_cpu = [], [], [], [], [], []
+            assert self.api is not None
+            for rep in range(plan.reps):
+                cpu = procs.cpu_tree(raw_worker.pid)
+                raw_rate = raw_dramatiq.drain_rate(self.servers.redis.url, plan.jobs)
+                raw_cpu.append((procs.cpu_tree(raw_worker.pid) - cpu) / plan.jobs * 1e6)
+                cpu = procs.cpu_tree(worker.pid) + procs.cpu_tree(self.api.pid)
+                rate, enqueue_rate = self.ayni_jobs(db, plan.jobs)
+                our_cpu.append((procs.cpu_tree(worker.pid) + procs.cpu_tree(self.api.pid) - cpu) / plan.jobs * 1e6)
+                raw.append(raw_rate)
+                ours.append(rate)
+                enq.append(enqueue_rate)
+                ratios.append(rate / raw_rate)
+                say(
+                    f"  rep {rep + 1}: raw dramatiq {raw_rate:.0f}/s, ayni {rate:.0f}/s "
+                    f"(HTTP enqueue alone {enqueue_rate:.0f}/s)"
+                )
+        self.table.add("ceiling: bare dramatiq no-op messages", "1/s", raw)
+        self.table.add("ayni ping jobs: HTTP enqueue -> succeeded", "1/s", ours)
+        self.table.add("ayni ping jobs: HTTP 202s alone", "1/s", enq)
+        self.table.add("jobs_vs_raw_dramatiq", "ratio", ratios, "jobs_vs_raw_dramatiq")
+        self.table.add("raw dramatiq worker: CPU per message", "us", raw_cpu)
+        self.table.add("ayni API + worker: CPU per job", "us", our_cpu)
+        self.table.add(
+            "jobs_vs_raw_dramatiq by CPU time", "ratio", [r / o for r, o in zip(raw_cpu, our_cpu, strict=True)]
+        )
+        self.table.add("worker RSS after the jobs", "MiB", [procs.rss_mb(worker.pid)], "worker_rss_mb")
+        self.table.add("raw dramatiq worker RSS (for scale)", "MiB", [procs.rss_mb(raw_worker.pid)])
+        self.procs.stop(raw_worker)
+        self.procs.stop(worker)
+
+    def ayni_jobs(self, db: object, count: int) -> tuple[float, float]:
+        """`count` pings through POST /api/v1/jobs/ping, timed until every job row is succeeded."""
+        start = time.perf_counter()
+        answers = load.post_many(
+            self.api_port, "/api/v1/jobs/ping", {"sleep_ms": 0}, {"Authorization": f"Bearer {self.token}"}, count
+        )
+        enqueued = time.perf_counter()
+        failed = [a for a in answers if a[0] != 202]
+        if failed:
+            raise SystemExit(f"bench: {len(failed)} pings not accepted, e.g. {failed[0]}")
+        ids = [json.loads(body)["id"] for _, body in answers]
+        deadline = time.monotonic() + 600
+        while True:
+            row = db.execute(  # type: ignore[attr-defined]
+                "SELECT count(*) FILTER (WHERE status = 'succeeded'),"
+                " count(*) FILTER (WHERE status IN ('failed', 'dead'))"
+                " FROM jobs WHERE id = ANY(%s::uuid[])",
+                (ids,),
+            ).fetchone()
+            if row[0] == count:
+                break
+            if row[1] or time.monotonic() > deadline:
+                raise SystemExit(f"bench: jobs did not all succeed ({row[0]} succeeded, {row[1]} failed)")
+            time.sleep(0.01)
+        done = time.perf_counter()
+        return count / (done - start), count / (enqueued - start)
+
+    def run(self) -> None:
+        self.table.notes.append(f"load average at the start: {Path('/proc/loadavg').read_text().split()[:3]}")
+        self.setup()
+        self.cold_start()
+        self.api, _ = self.start_api()
+        self.sign_in()
+        self.http()
+        self.login()
+        self.many_connections()
+        self.table.add("API RSS after the HTTP load", "MiB", [procs.rss_mb(self.api.pid)], "api_rss_mb")
+        self.jobs()
+        self.table.notes.append(f"load average at the end: {Path('/proc/loadavg').read_text().split()[:3]}")
+
+    def close(self) -> None:
+        self.procs.stop_all()
+        self.servers.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="under 5 minutes: fewer, shorter runs")
+    args = parser.parse_args()
+    plan = QUICK if args.quick else FULL
+    procs.ensure_tools()
+    fds = procs.raise_fd_limit()
+    if fds < 2200:
+        raise SystemExit(f"bench: the open-file limit is {fds}; the 1000-connection run needs more (ulimit -n 4096)")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="ayni-bench-logs-") as workdir:
+        bench = Bench(plan, Path(workdir))
+        try:
+            bench.run()
+        except KeyboardInterrupt:
+            print("\nbench: interrupted; stopping everything", file=sys.stderr)
+            return 130
+        finally:
+            bench.close()
+        bench.table.notes.append(f"run took {time.monotonic() - started:.0f} s")
+        bench.table.print(plan, machine_description())
+    return 0
