@@ -29,6 +29,7 @@ from ayni.jobs.health import worker_check
 from ayni.logs import configure_logging
 from ayni.middleware import (
     BodySizeLimitMiddleware,
+    LivenessShortcut,
     RequestContextMiddleware,
     StrictCORSMiddleware,
     UnhandledErrorMiddleware,
@@ -102,8 +103,10 @@ def create_app(settings: Settings) -> Starlette:
             await redis.aclose()
             broker.close()
 
+    production = settings.environment == "production"
     middleware = [
-        Middleware(RequestContextMiddleware, production=settings.environment == "production"),
+        Middleware(LivenessShortcut, production=production),
+        Middleware(RequestContextMiddleware, production=production),
         Middleware(
             StrictCORSMiddleware,
             allow_origins=list(settings.cors_origins),

@@ -106,7 +106,7 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
                 operation["parameters"] = parameters
             if route.body_model is not None:
                 operation["requestBody"] = {
-                    "required": True,
+                    "required": route.body_required,
                     "content": {"application/json": {"schema": {"$ref": REF.format(model=route.body_model.__name__)}}},
                 }
             if route.access is Access.USER:

@@ -42,6 +42,7 @@ class ApiRoute(Route):
         access: Access,
         summary: str,
         body: type[BaseModel] | None = None,
+        body_required: bool = True,
         response: type[BaseModel] | None = None,
         status_code: int = 200,
         errors: Sequence[int] = (),
@@ -52,6 +53,9 @@ class ApiRoute(Route):
         self.access = access
         self.summary = summary
         self.body_model = body
+        # An optional body may be left out entirely (request.state.body is then None): browsers send the
+        # refresh cookie and no body to /auth/refresh and /auth/logout.
+        self.body_required = body_required
         self.query_model = query
         self.response_model = response
         self.status_code = status_code
@@ -68,7 +72,10 @@ class ApiRoute(Route):
             if self.query_model is not None:
                 request.state.query = validate(self.query_model, dict(request.query_params), "query")
             if self.body_model is not None:
-                request.state.body = validate(self.body_model, await read_json(request), "body")
+                if self.body_required or (await request.body()).strip():
+                    request.state.body = validate(self.body_model, await read_json(request), "body")
+                else:
+                    request.state.body = None
             return await endpoint(request)
 
         run.__name__ = endpoint.__name__

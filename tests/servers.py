@@ -61,8 +61,9 @@ class LiveServer:
     def __init__(self, app: ASGIApp, port: int | None = None) -> None:
         self.port = port or free_port()
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on",
-                           timeout_graceful_shutdown=5)
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on", timeout_graceful_shutdown=5
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -21,8 +21,14 @@ PRODUCTION_SECRET = "Vh3-kq9Zr_TQ2pL8xWm4Nc7Bd1Fg6Jy0Hs5Ua2Ke9Lo3Pi8Qt7Rw1Ez4Xc6
 
 
 def ayni(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ayni", *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ayni", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def clean_env(**values: str) -> dict[str, str]:
@@ -64,8 +70,13 @@ def test_production_needs_a_strong_secret() -> None:
 
 def test_config_check_names_what_it_cannot_reach() -> None:
     pg, rd = free_port(), free_port()
-    result = ayni("config", "check", env=clean_env(DATABASE_URL=f"postgres://ayni:hunter2@127.0.0.1:{pg}/ayni",
-                                                   REDIS_URL=f"redis://:s3cret@127.0.0.1:{rd}/0"))
+    result = ayni(
+        "config",
+        "check",
+        env=clean_env(
+            DATABASE_URL=f"postgres://ayni:hunter2@127.0.0.1:{pg}/ayni", REDIS_URL=f"redis://:s3cret@127.0.0.1:{rd}/0"
+        ),
+    )
     assert result.returncode == 1
     assert f"127.0.0.1:{pg}" in result.stderr and f"127.0.0.1:{rd}" in result.stderr
     assert "hunter2" not in result.stdout + result.stderr and "s3cret" not in result.stdout + result.stderr
@@ -83,8 +94,13 @@ def test_postgres_variables_build_the_url(database_url: str, redis_url: str) -> 
     from urllib.parse import urlsplit
 
     parts = urlsplit(database_url)
-    env = clean_env(REDIS_URL=redis_url, POSTGRES_SERVER=parts.hostname or "", POSTGRES_PORT=str(parts.port),
-                    POSTGRES_USER=parts.username or "", POSTGRES_DB=parts.path.strip("/"))
+    env = clean_env(
+        REDIS_URL=redis_url,
+        POSTGRES_SERVER=parts.hostname or "",
+        POSTGRES_PORT=str(parts.port),
+        POSTGRES_USER=parts.username or "",
+        POSTGRES_DB=parts.path.strip("/"),
+    )
     result = ayni("config", "check", env=env)
     assert result.returncode == 0, result.stderr
 
@@ -122,8 +138,13 @@ def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 30) -> N
 @pytest.fixture
 def served(serve_env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "ayni", "serve"], env={**serve_env, "PORT": str(port)},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ayni", "serve"],
+        env={**serve_env, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process)
         yield process, port
@@ -133,8 +154,9 @@ def served(serve_env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], i
         process.communicate(timeout=30)
 
 
-def test_serve_honours_port_and_reports_a_taken_one(served: tuple[subprocess.Popen[str], int],
-                                                    serve_env: dict[str, str]) -> None:
+def test_serve_honours_port_and_reports_a_taken_one(
+    served: tuple[subprocess.Popen[str], int], serve_env: dict[str, str]
+) -> None:
     _, port = served
     assert httpx.get(f"http://127.0.0.1:{port}/health").json() == {"status": "healthy"}
     again = ayni("serve", "--port", str(port), env=serve_env)
@@ -149,8 +171,9 @@ def test_sigterm_drains_an_in_flight_request(serve_env: dict[str, str], redis_ur
     hung = start_redis()
     port = free_port()
     env = {**serve_env, "PORT": str(port), "REDIS_URL": hung.url, "HEALTH_CHECK_TIMEOUT": "2"}
-    process = subprocess.Popen([sys.executable, "-m", "ayni", "serve"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ayni", "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process)
         assert hung.process is not None
@@ -188,9 +211,13 @@ def test_serve_defaults_to_loopback_locally_and_all_interfaces_deployed() -> Non
 
 def test_serve_with_several_workers(serve_env: dict[str, str]) -> None:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "ayni", "serve"],
-                               env={**serve_env, "PORT": str(port), "WEB_CONCURRENCY": "2"},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ayni", "serve"],
+        env={**serve_env, "PORT": str(port), "WEB_CONCURRENCY": "2"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, timeout=60)
         assert all(httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200 for _ in range(10))

@@ -24,8 +24,13 @@ def dev_env(home: Path, port: int) -> dict[str, str]:
 
 def start_dev(home: Path, port: int) -> tuple[subprocess.Popen[str], float]:
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "ayni", "dev", "--no-web"], env=dev_env(home, port),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ayni", "dev", "--no-web"],
+        env=dev_env(home, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[0]
@@ -62,20 +67,26 @@ def test_dev_starts_stops_and_starts_again(tmp_path: Path) -> None:
     names = {c.name() for c in children}
     assert "postgres" in names and any("valkey" in n for n in names), names
     base = f"http://127.0.0.1:{port}"
-    register = httpx.post(f"{base}/api/v1/auth/register",
-                          json={"email": "dev@example.cl", "password": "a long enough passphrase"}, timeout=30)
+    register = httpx.post(
+        f"{base}/api/v1/auth/register",
+        json={"email": "dev@example.cl", "password": "a long enough passphrase"},
+        timeout=30,
+    )
     assert register.status_code == 201, register.text
     output = stop_dev(process)
     assert process.returncode == 0, output
     assert "Traceback" not in output
-    gone, alive = psutil.wait_procs(children, timeout=10)
+    _, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"orphans after Ctrl-C: {alive}"
     assert not (home / "postgres" / "data" / "postmaster.pid").exists(), "stale pid file would block a restart"
 
     process, second_start = start_dev(home, port)
     try:
-        again = httpx.post(f"{base}/api/v1/auth/register",
-                           json={"email": "dev@example.cl", "password": "a long enough passphrase"}, timeout=30)
+        again = httpx.post(
+            f"{base}/api/v1/auth/register",
+            json={"email": "dev@example.cl", "password": "a long enough passphrase"},
+            timeout=30,
+        )
         assert again.status_code == 409, "the first account was kept across the restart"
     finally:
         output = stop_dev(process)
@@ -93,7 +104,7 @@ def test_dev_killed_leaves_no_orphans(tmp_path: Path) -> None:
     children = descendants(process.pid)
     process.kill()
     process.communicate()
-    gone, alive = psutil.wait_procs(children, timeout=15)
+    _, alive = psutil.wait_procs(children, timeout=15)
     assert not alive, f"orphans after SIGKILL of ayni dev: {alive}"
     process, _ = start_dev(home, free_port())
     assert stop_dev(process) is not None and process.returncode == 0

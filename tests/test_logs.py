@@ -138,12 +138,14 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_id(json_server: tu
 def test_console_format(make_settings: Callable[..., Settings], clean_state: None) -> None:
     server, stream = serve_logged(make_settings(LOG_FORMAT="console", LOG_LEVEL="info"))
     with server, httpx.Client(base_url=server.url, timeout=10) as http:
-        http.get("/health", headers={"X-Request-ID": "console-1"})
+        http.get("/health", headers={"X-Request-ID": "probe-1"})  # the load balancer's probe: not logged
+        http.get("/api/v1/health", headers={"X-Request-ID": "console-1"})
         http.get("/test/shout", headers={"X-Request-ID": "console-2"})
         lines = wait_for(stream, lambda line: "console-2" in line and "/test/shout" in line)
     request_line = [line for line in lines if "[console-1]" in line]
     assert len(request_line) == 1, lines
-    assert "GET /health 200" in request_line[0]
+    assert "GET /api/v1/health " in request_line[0]
+    assert not [line for line in lines if "probe-1" in line]
     assert "ms" in request_line[0]
     assert "INFO" in request_line[0]
     inside = [line for line in lines if "inside the handler" in line]

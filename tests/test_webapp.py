@@ -31,8 +31,10 @@ def dist(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def web(make_settings: Callable[..., Settings], dist: Path, clean_state: None) -> Iterator[httpx.Client]:
-    with LiveServer(create_app(make_settings(FRONTEND_DIST=str(dist)))) as server, \
-            httpx.Client(base_url=server.url) as client:
+    with (
+        LiveServer(create_app(make_settings(FRONTEND_DIST=str(dist)))) as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
         yield client
 
 

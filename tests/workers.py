@@ -29,8 +29,9 @@ class WorkerProcess:
 
     def start(self, wait: bool = True) -> WorkerProcess:
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "ayni", "worker"], env=self.env,
-                                        stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ayni", "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
         if wait:
             self.wait_for_heartbeat()
         return self
@@ -72,7 +73,9 @@ class WorkerProcess:
         return code
 
 
-def submit_job(env: Mapping[str, str], actor: str, kwargs: dict[str, Any], user_id: uuid.UUID | None = None) -> uuid.UUID:
+def submit_job(
+    env: Mapping[str, str], actor: str, kwargs: dict[str, Any], user_id: uuid.UUID | None = None
+) -> uuid.UUID:
     """What the API's `enqueue` does, synchronously: commit the row, then send the message."""
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         row = conn.execute(
@@ -100,7 +103,9 @@ def job_row(env: Mapping[str, str], job_id: uuid.UUID) -> dict[str, Any] | None:
         return dict(zip([c.name for c in cursor.description or []], row, strict=True))
 
 
-def wait_for_status(env: Mapping[str, str], job_id: uuid.UUID, statuses: set[str], timeout: float = 60) -> dict[str, Any]:
+def wait_for_status(
+    env: Mapping[str, str], job_id: uuid.UUID, statuses: set[str], timeout: float = 60
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     row: dict[str, Any] | None = None
     while time.monotonic() < deadline:

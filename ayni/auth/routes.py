@@ -38,7 +38,7 @@ from ayni.config import Settings
 from ayni.jobs.queue import Outbox, jobs_transaction
 from ayni.problems import FieldError, Problem
 from ayni.resources import Resources, resources
-from ayni.routing import Access, ApiRoute, Endpoint, body_of, json_response, read_json, validate
+from ayni.routing import Access, ApiRoute, body_of, json_response
 
 logger = logging.getLogger("ayni.auth")
 
@@ -177,7 +177,7 @@ async def _one_time_token(outbox: Outbox, user: UserRow, purpose: Purpose, lifet
     return token
 
 
-def _set_cookie(response: Response, settings: Settings, refresh_token: str, max_age: int) -> None:
+def _set_cookie(response: Response, refresh_token: str, max_age: int) -> None:
     # SameSite=Strict: the cookie is only ever needed by the web app's own fetches to the API (same site),
     # never on a navigation from another site, so Strict costs nothing and refuses every cross-site use.
     response.set_cookie(
@@ -205,7 +205,7 @@ def _token_pair(settings: Settings, user_id: UUID, session_id: UUID, refresh: to
         expires_in=access_seconds,
     )
     response = json_response(pair)
-    _set_cookie(response, settings, pair.refresh_token, refresh.exp - int(at.timestamp()))
+    _set_cookie(response, pair.refresh_token, refresh.exp - int(at.timestamp()))
     return response
 
 
@@ -214,24 +214,6 @@ def _presented_refresh_token(request: Request) -> str | None:
     if isinstance(body, RefreshRequest) and body.refresh_token is not None:
         return body.refresh_token
     return request.cookies.get(COOKIE_NAME) or None
-
-
-class OptionalBodyRoute(ApiRoute):
-    """A public route whose JSON body may be left out: browsers send the refresh cookie and no body."""
-
-    def _wrap(self, endpoint: Endpoint) -> Endpoint:
-        model = self.body_model
-        assert model is not None
-        assert self.access is Access.PUBLIC
-
-        async def run(request: Request) -> Response:
-            raw = await request.body()
-            request.state.body = validate(model, await read_json(request), "body") if raw.strip() else None
-            return await endpoint(request)
-
-        run.__name__ = endpoint.__name__
-        run.__doc__ = endpoint.__doc__
-        return run
 
 
 # Endpoints
@@ -533,25 +515,27 @@ routes = [
         tags=_TAGS,
         response_headers=["Set-Cookie"],
     ),
-    OptionalBodyRoute(
+    ApiRoute(
         f"{PREFIX}/refresh",
         refresh,
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Rotate the refresh token for a new token pair",
         body=RefreshRequest,
+        body_required=False,
         response=TokenPair,
         errors=[401],
         tags=_TAGS,
         response_headers=["Set-Cookie"],
     ),
-    OptionalBodyRoute(
+    ApiRoute(
         f"{PREFIX}/logout",
         logout,
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Sign out this session",
         body=RefreshRequest,
+        body_required=False,
         status_code=204,
         errors=[401],
         tags=_TAGS,

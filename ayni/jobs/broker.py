@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import dramatiq
@@ -13,9 +13,10 @@ from dramatiq.middleware import AgeLimit, CurrentMessage, Retries, ShutdownNotif
 
 from ayni.config import Settings
 from ayni.jobs.actors import ActorSpec, JobContext
-from ayni.jobs.middleware import JobRecords
-from ayni.jobs.records import RecordStore
 from ayni.jobs.registry import actor_specs
+
+if TYPE_CHECKING:
+    from ayni.jobs.records import RecordStore
 
 NAMESPACE = "ayni"
 # Dramatiq's Redis defaults notice a dead worker after 60 s and run the maintenance that requeues its
@@ -44,7 +45,11 @@ def make_broker(
     """The API's broker (no `records`: it only enqueues) or the worker's (job rows kept by middleware)."""
     # Dramatiq runs "after" hooks in reverse order: JobRecords, listed before Retries, sees a failed
     # attempt after Retries has decided whether it is retried, which decides the job's status.
-    records_middleware = [JobRecords(records)] if records is not None else []
+    records_middleware = []
+    if records is not None:  # the worker's broker; the API's never loads psycopg or the record middleware
+        from ayni.jobs.middleware import JobRecords
+
+        records_middleware.append(JobRecords(records))
     middleware: list[Any] = [
         AgeLimit(),
         TimeLimit(),

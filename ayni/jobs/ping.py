@@ -13,7 +13,7 @@ class PingFailed(RuntimeError):
 
 
 def ping(ctx: JobContext, sleep_ms: int = 0, fail: bool = False) -> dict[str, object]:
-    steps = 10 if sleep_ms else 1
+    steps = 10 if sleep_ms else 0  # without a sleep there is no progress to show before "succeeded"
     for step in range(steps):
         time.sleep(sleep_ms / 1000 / steps)
         ctx.report_progress((step + 1) / steps)

@@ -6,11 +6,8 @@ from ayni.jobs.actors import ActorSpec
 
 
 def actor_specs() -> list[ActorSpec]:
+    # Imported here, not at module level: the actor modules import the jobs package themselves.
+    from ayni.auth.emails import SEND_EMAIL
     from ayni.jobs.ping import PING
 
-    specs = [PING]
-    try:
-        from ayni.auth.emails import SEND_EMAIL
-    except ImportError:  # pragma: no cover - the accounts package lands separately
-        return specs
-    return [*specs, SEND_EMAIL]
+    return [PING, SEND_EMAIL]

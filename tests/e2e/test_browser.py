@@ -34,7 +34,7 @@ class MaildirSink:
         self.directory = directory
         self.counter = itertools.count(1)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         path = self.directory / f"{next(self.counter):04d}.eml"
         path.write_bytes(envelope.original_content or b"")
         return "250 OK"
@@ -63,8 +63,15 @@ def test_the_web_app_end_to_end(
     mail_dir, smtp_url = maildir
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    env = make_env(database_url, redis_url, SMTP_URL=smtp_url, FRONTEND_HOST=origin, ACCESS_TOKEN_EXPIRE_MINUTES="1",
-                   FRONTEND_DIST=str(FRONTEND / "dist"), LOGIN_ATTEMPTS_LIMIT="50")
+    env = make_env(
+        database_url,
+        redis_url,
+        SMTP_URL=smtp_url,
+        FRONTEND_HOST=origin,
+        ACCESS_TOKEN_EXPIRE_MINUTES="1",
+        FRONTEND_DIST=str(FRONTEND / "dist"),
+        LOGIN_ATTEMPTS_LIMIT="50",
+    )
     worker = WorkerProcess({**os.environ, **env}, tmp_path / "worker.log").start()
     server = LiveServer(create_app(load_settings(env)), port)
     try:
@@ -73,7 +80,10 @@ def test_the_web_app_end_to_end(
                 ["npx", "playwright", "test"],
                 cwd=FRONTEND,
                 env={**os.environ, "AYNI_E2E_URL": origin, "AYNI_E2E_MAILDIR": str(mail_dir), "CI": "1"},
-                capture_output=True, text=True, timeout=900, check=False,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
             )
     finally:
         worker.stop()

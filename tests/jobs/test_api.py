@@ -35,7 +35,9 @@ def ana(client: httpx.Client, database_url: str) -> dict[str, str]:
     return bearer(login(client, "ana@example.cl"))
 
 
-def wait_for_api_status(client: httpx.Client, headers: dict[str, str], location: str, wanted: set[str]) -> dict[str, Any]:
+def wait_for_api_status(
+    client: httpx.Client, headers: dict[str, str], location: str, wanted: set[str]
+) -> dict[str, Any]:
     import time
 
     deadline = time.monotonic() + 60
@@ -53,8 +55,18 @@ def test_ping_through_the_api_and_the_worker(client: httpx.Client, ana: dict[str
     job = response.json()
     assert response.headers["location"] == f"/api/v1/jobs/{job['id']}"
     assert job["status"] == "pending" and job["actor"] == "ping" and job["attempts"] == 0
-    assert set(job) == {"id", "actor", "status", "attempts", "created_at", "started_at", "finished_at", "error",
-                        "result", "progress"}
+    assert set(job) == {
+        "id",
+        "actor",
+        "status",
+        "attempts",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "error",
+        "result",
+        "progress",
+    }
     done = wait_for_api_status(client, ana, response.headers["location"], {"succeeded", "failed", "dead"})
     assert done["status"] == "succeeded" and done["result"] == {"pong": True, "slept_ms": 20}
     assert done["progress"] == 1 and done["attempts"] == 1 and done["finished_at"] is not None
@@ -82,8 +94,14 @@ def test_jobs_are_private_and_listed_newest_first(client: httpx.Client, ana: dic
 
 @pytest.mark.parametrize(
     ("params", "status"),
-    [({"status": "asleep"}, 422), ({"limit": "0"}, 422), ({"limit": "101"}, 422), ({"cursor": "!!"}, 400),
-     ({"cursor": "bm90IGEgY3Vyc29y"}, 400), ({"page": "2"}, 422)],
+    [
+        ({"status": "asleep"}, 422),
+        ({"limit": "0"}, 422),
+        ({"limit": "101"}, 422),
+        ({"cursor": "!!"}, 400),
+        ({"cursor": "bm90IGEgY3Vyc29y"}, 400),
+        ({"page": "2"}, 422),
+    ],
 )
 def test_bad_list_queries(client: httpx.Client, ana: dict[str, str], params: dict[str, str], status: int) -> None:
     response = client.get("/api/v1/jobs", params=params, headers=ana)
@@ -100,7 +118,11 @@ def test_bad_ping_bodies(client: httpx.Client, ana: dict[str, str], body: Any, d
 
 
 def test_jobs_need_a_signed_in_user(client: httpx.Client) -> None:
-    for method, path in (("POST", "/api/v1/jobs/ping"), ("GET", "/api/v1/jobs"), ("GET", f"/api/v1/jobs/{uuid.uuid4()}")):
+    for method, path in (
+        ("POST", "/api/v1/jobs/ping"),
+        ("GET", "/api/v1/jobs"),
+        ("GET", f"/api/v1/jobs/{uuid.uuid4()}"),
+    ):
         response = client.request(method, path, json={} if method == "POST" else None)
         assert response.status_code == 401
         assert response.headers["www-authenticate"].startswith("Bearer")
@@ -123,12 +145,14 @@ def test_ping_with_redis_down_is_503_and_leaves_no_job(
 
 
 def _resources(settings: Settings) -> Resources:
-    return Resources(settings=settings, db=make_database(settings), redis=make_redis(settings),
-                     broker=make_broker(settings))
+    return Resources(
+        settings=settings, db=make_database(settings), redis=make_redis(settings), broker=make_broker(settings)
+    )
 
 
-def test_a_rolled_back_transaction_enqueues_nothing(app_settings: Settings, clean_state: None,
-                                                    database_url: str, redis_url: str) -> None:
+def test_a_rolled_back_transaction_enqueues_nothing(
+    app_settings: Settings, clean_state: None, database_url: str, redis_url: str
+) -> None:
     async def scenario() -> None:
         res = _resources(app_settings)
         await res.db.connect()

@@ -51,7 +51,10 @@ def test_every_status_but_final_ones_can_finish() -> None:
 
 @given(st.integers(min_value=0, max_value=40))
 def test_backoff_stays_within_the_configured_bounds(retries: int) -> None:
-    for min_ms, max_ms in ((DEFAULT_MIN_BACKOFF_MS, DEFAULT_MAX_BACKOFF_MS), (PING.min_backoff_ms, PING.max_backoff_ms)):
+    for min_ms, max_ms in (
+        (DEFAULT_MIN_BACKOFF_MS, DEFAULT_MAX_BACKOFF_MS),
+        (PING.min_backoff_ms, PING.max_backoff_ms),
+    ):
         _, delay = compute_backoff(retries, factor=min_ms, max_backoff=max_ms)
         assert min_ms <= delay <= max_ms
         # exponential until the cap: never less than the plain doubling (jitter only adds)

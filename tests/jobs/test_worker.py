@@ -8,14 +8,12 @@ import uuid
 from pathlib import Path
 
 import psycopg
-import pytest
 import redis
 
+from ayni import migrations
 from ayni.jobs.middleware import HEARTBEAT_PREFIX
 from tests.servers import scratch_database, start_redis
 from tests.workers import WorkerProcess, job_row, submit_job, wait_for_status
-
-from ayni import migrations
 
 
 def test_ping_round_trip(worker: WorkerProcess, worker_env: dict[str, str]) -> None:
@@ -128,3 +126,26 @@ def test_worker_survives_a_redis_restart(postgres_server_url: str, tmp_path: Pat
             server.stop()
 
 
+def test_several_worker_processes_each_beat_and_stop_together(worker_env: dict[str, str], tmp_path: Path) -> None:
+    import psutil
+
+    env = {**worker_env, "WORKER_PROCESSES": "2", "WORKER_THREADS": "1"}
+    process = WorkerProcess(env, tmp_path / "w.log").start(wait=False)
+    assert process.process is not None
+    client = redis.Redis.from_url(worker_env["REDIS_URL"])
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(client.scan_iter(f"{HEARTBEAT_PREFIX}*"))) < 2:
+            assert time.monotonic() < deadline, f"two heartbeats expected:\n{process.log()}"
+            assert process.process.poll() is None, process.log()
+            time.sleep(0.1)
+        children = psutil.Process(process.process.pid).children()
+        job_ids = [submit_job(worker_env, "ping", {"sleep_ms": 10}) for _ in range(6)]
+        for job_id in job_ids:
+            assert wait_for_status(worker_env, job_id, {"succeeded"})["status"] == "succeeded"
+    finally:
+        assert process.stop() == 0
+    psutil.wait_procs(children, timeout=10)
+    assert not any(c.is_running() for c in children)
+    assert not list(client.scan_iter(f"{HEARTBEAT_PREFIX}*"))
+    client.close()
