@@ -1,3 +1,5 @@
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 /**
@@ -17,6 +19,29 @@ if (!smoke && !baseURL) {
   );
   process.exit(2);
 }
+
+/**
+ * Each run writes its artifacts (traces, failure screenshots) to its own folder. Playwright empties `outputDir`
+ * when a run starts and deletes the worker's `.playwright-artifacts-N` folder when it ends, so two runs sharing
+ * one folder (the smoke suite beside the real one, two sessions in one checkout) delete each other's live trace
+ * files mid-test: `ENOENT ... copyfile .../traces/....network` when a context closes.
+ * The name is fixed once in the runner; its workers inherit it through the environment.
+ */
+const RUNS = './test-results/runs';
+const DAY_MS = 24 * 60 * 60 * 1000;
+if (!process.env.AYNI_E2E_RUN) {
+  process.env.AYNI_E2E_RUN = `${smoke ? 'smoke' : 'e2e'}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  // Old runs' folders go; anything younger than a day may still be in use.
+  try {
+    for (const name of readdirSync(RUNS)) {
+      const dir = join(RUNS, name);
+      if (Date.now() - statSync(dir).mtimeMs > DAY_MS) rmSync(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // no runs yet
+  }
+}
+const outputDir = `${RUNS}/${process.env.AYNI_E2E_RUN}`;
 
 const executablePath = process.env.AYNI_CHROMIUM ?? '/usr/bin/chromium';
 const launchOptions = {
@@ -45,7 +70,7 @@ const phone = {
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: './test-results/artifacts',
+  outputDir,
   fullyParallel: false,
   workers: 1,
   retries: 0,

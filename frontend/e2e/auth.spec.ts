@@ -122,20 +122,25 @@ test('a reused refresh token forces sign-out', async ({ page, context }, info) =
 
 test('sign out everywhere ends the sessions of every device', async ({ page, browser }, info) => {
   const t = words(info);
+  // A second device: its own context (cookie jar). Contexts made from the worker's `browser` outlive the test
+  // unless closed, and Playwright would then record them into every later test's trace: close it in all cases.
   const other = await browser.newContext({ locale: info.project.use.locale, viewport: { width: 1280, height: 800 } });
-  const otherPage = await other.newPage();
-  await signIn(otherPage, info, email);
-  await signIn(page, info, email);
-  await page.getByRole('link', { name: t('nav.account') }).click();
-  await expect(page.getByText(email)).toBeVisible();
-  await shot(page, info, '09-account');
-  await page.getByRole('button', { name: t('account.signOutAll') }).click();
-  await expect(page.getByRole('heading', { name: t('signIn.title') })).toBeVisible();
-  await shot(page, info, '10-signed-out');
-  // The other device: its refresh token is dead, so a reload lands on sign in.
-  await otherPage.reload();
-  await expect(otherPage.getByRole('heading', { name: t('signIn.title') })).toBeVisible();
-  await other.close();
+  try {
+    const otherPage = await other.newPage();
+    await signIn(otherPage, info, email);
+    await signIn(page, info, email);
+    await page.getByRole('link', { name: t('nav.account') }).click();
+    await expect(page.getByText(email)).toBeVisible();
+    await shot(page, info, '09-account');
+    await page.getByRole('button', { name: t('account.signOutAll') }).click();
+    await expect(page.getByRole('heading', { name: t('signIn.title') })).toBeVisible();
+    await shot(page, info, '10-signed-out');
+    // The other device: its refresh token is dead, so a reload lands on sign in.
+    await otherPage.reload();
+    await expect(otherPage.getByRole('heading', { name: t('signIn.title') })).toBeVisible();
+  } finally {
+    await other.close();
+  }
 });
 
 test('forgot password: the emailed link sets a new password', async ({ page }, info) => {
@@ -147,7 +152,8 @@ test('forgot password: the emailed link sets a new password', async ({ page }, i
   await shot(page, info, '11-forgot-password');
   const link = await waitForLink(email, '/reset-password');
   await page.goto(link);
-  await page.getByLabel(t('field.newPassword')).fill(`${PASSWORD}-new`);
+  // exact: the confirmation's label ("Repeat the new password") contains this one
+  await page.getByLabel(t('field.newPassword'), { exact: true }).fill(`${PASSWORD}-new`);
   await page.getByLabel(t('field.confirmPassword')).fill(`${PASSWORD}-new`);
   await shot(page, info, '12-reset-password');
   await page.getByRole('button', { name: t('reset.submit') }).click();
@@ -155,7 +161,7 @@ test('forgot password: the emailed link sets a new password', async ({ page }, i
   await signIn(page, info, email, `${PASSWORD}-new`);
   // The link works once.
   await page.goto(link);
-  await page.getByLabel(t('field.newPassword')).fill(`${PASSWORD}-again`);
+  await page.getByLabel(t('field.newPassword'), { exact: true }).fill(`${PASSWORD}-again`);
   await page.getByLabel(t('field.confirmPassword')).fill(`${PASSWORD}-again`);
   await page.getByRole('button', { name: t('reset.submit') }).click();
   await expect(page.getByText(t('reset.invalid'))).toBeVisible();

@@ -126,7 +126,7 @@ export function Account() {
       <section className="card" aria-labelledby="profile-h">
         <h2 id="profile-h">{t('account.profile')}</h2>
         <p>
-          <strong>{user.email}</strong>{' '}
+          <strong className="break-anywhere">{user.email}</strong>{' '}
           <span className={`badge badge--${user.email_verified ? 'healthy' : 'degraded'}`}>
             {user.email_verified ? t('account.emailVerified') : t('account.emailNotVerified')}
           </span>
