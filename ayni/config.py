@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 Environment = Literal["local", "staging", "production"]
 ENVIRONMENTS: tuple[Environment, ...] = ("local", "staging", "production")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 LOG_FORMATS = ("json", "console")
+
+N = TypeVar("N", int, float)
 
 MIN_SECRET_LENGTH = 64
 PLACEHOLDER_SECRETS = frozenset(
@@ -110,30 +112,25 @@ def _text(env: Mapping[str, str], name: str, default: str | None = None) -> str 
     return value.strip()
 
 
-def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+def _ranged(env: Mapping[str, str], name: str, default: N, low: N, high: N, parse: Callable[[str], N], kind: str) -> N:
     raw = _text(env, name)
     if raw is None:
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise ConfigError(name, f"{raw!r} is not a whole number; set it to one from {low} to {high}") from None
+        raise ConfigError(name, f"{raw!r} is not {kind}; set it to one from {low} to {high}") from None
     if not low <= value <= high:
         raise ConfigError(name, f"{value} is out of range; set it to a number from {low} to {high}")
     return value
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    return _ranged(env, name, default, low, high, int, "a whole number")
 
 
 def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
-    raw = _text(env, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(name, f"{raw!r} is not a number; set it to one from {low} to {high}") from None
-    if not low <= value <= high:
-        raise ConfigError(name, f"{value} is out of range; set it to a number from {low} to {high}")
-    return value
+    return _ranged(env, name, default, low, high, float, "a number")
 
 
 def _boolean(env: Mapping[str, str], name: str, default: bool) -> bool:

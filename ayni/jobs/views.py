@@ -40,6 +40,16 @@ def _record(row: Any) -> JobRecord:
     return JobRecord.model_validate(data)
 
 
+async def insert_job(db: databases.Database, actor: str, kwargs: dict[str, Any], user_id: UUID | None) -> JobRecord:
+    """A new pending job whose message is still to be sent: its arguments wait in the outbox column."""
+    row = await db.fetch_one(
+        f"INSERT INTO jobs (user_id, actor, outbox_kwargs) VALUES (:user_id, :actor, CAST(:kwargs AS jsonb)) "  # noqa: S608
+        f"RETURNING {_COLUMNS}",
+        {"user_id": user_id, "actor": actor, "kwargs": json.dumps(kwargs)},
+    )
+    return _record(row)
+
+
 async def fetch_job(db: databases.Database, job_id: UUID, user_id: UUID | None = None) -> JobRecord | None:
     query = f"SELECT {_COLUMNS} FROM jobs WHERE id = :id"  # noqa: S608 - fixed column list
     values: dict[str, Any] = {"id": job_id}

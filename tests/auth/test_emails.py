@@ -18,7 +18,7 @@ from ayni.auth.emails import KINDS, deliver, render_email, reset_link, send_emai
 from ayni.config import Settings
 from ayni.embedded import free_port
 from ayni.jobs.actors import JobContext
-from tests.auth.conftest import PASSWORD, Mailbox, SmtpServer, bearer, link_token, login, sql
+from tests.accounts import PASSWORD, Mailbox, SmtpServer, bearer, link_token, login, sql
 from tests.workers import WorkerProcess
 
 A = "/api/v1/auth"

@@ -15,7 +15,7 @@ import pytest
 from ayni.app import create_app
 from ayni.auth import tokens
 from ayni.config import Settings
-from tests.auth.conftest import (
+from tests.accounts import (
     PASSWORD,
     bearer,
     create_user,

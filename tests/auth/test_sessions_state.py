@@ -25,7 +25,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from ayni.auth import tokens
 from ayni.config import Settings
-from tests.auth.conftest import PASSWORD, bearer, create_user
+from tests.accounts import PASSWORD, bearer, create_user
 
 A = "/api/v1/auth"
 

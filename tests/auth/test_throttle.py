@@ -12,7 +12,7 @@ import pytest
 from ayni.app import create_app
 from ayni.config import Settings
 from ayni.embedded import free_port
-from tests.auth.conftest import PASSWORD, create_user, login, problem_type
+from tests.accounts import PASSWORD, create_user, login, problem_type
 from tests.servers import LiveServer
 
 A = "/api/v1/auth"

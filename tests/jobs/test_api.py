@@ -20,19 +20,15 @@ from ayni.jobs.maintenance import sweep_outbox
 from ayni.jobs.queue import jobs_transaction
 from ayni.jobs.records import RecordStore
 from ayni.resources import Resources
-from tests.auth.conftest import create_user, login
+from tests.accounts import bearer, create_user, login
 from tests.servers import LiveServer
 from tests.workers import WorkerProcess, job_row, wait_for_status
-
-
-def bearer(pair: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {pair['access_token']}"}
 
 
 @pytest.fixture
 def ana(client: httpx.Client, database_url: str) -> dict[str, str]:
     create_user(database_url, "ana@example.cl")
-    return bearer(login(client, "ana@example.cl"))
+    return bearer(login(client, "ana@example.cl")["access_token"])
 
 
 def wait_for_api_status(
@@ -74,7 +70,7 @@ def test_ping_through_the_api_and_the_worker(client: httpx.Client, ana: dict[str
 
 def test_jobs_are_private_and_listed_newest_first(client: httpx.Client, ana: dict[str, str], database_url: str) -> None:
     create_user(database_url, "bruno@example.cl")
-    bruno = bearer(login(client, "bruno@example.cl"))
+    bruno = bearer(login(client, "bruno@example.cl")["access_token"])
     ids = [client.post("/api/v1/jobs/ping", json={}, headers=ana).json()["id"] for _ in range(5)]
     other = client.post("/api/v1/jobs/ping", json={}, headers=bruno).json()["id"]
 
@@ -133,7 +129,7 @@ def test_ping_with_redis_down_is_503_and_leaves_no_job(
 ) -> None:
     create_user(database_url, "ana@example.cl")
     with LiveServer(create_app(app_settings)) as up, httpx.Client(base_url=up.url) as http:
-        headers = bearer(login(http, "ana@example.cl"))
+        headers = bearer(login(http, "ana@example.cl")["access_token"])
     down = make_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     with LiveServer(create_app(down)) as server, httpx.Client(base_url=server.url, timeout=10) as http:
         response = http.post("/api/v1/jobs/ping", json={}, headers=headers)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ayni.jobs.maintenance import Scheduler, Task, claim_period, purge_expired
 from ayni.jobs.records import RecordStore
-from tests.auth.conftest import create_user
+from tests.accounts import create_user
 
 
 def test_one_claim_per_period_however_many_workers(redis_url: str, clean_state: None) -> None:
