@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import asyncpg
 import databases
@@ -12,8 +13,10 @@ import redis.exceptions
 from ayni.config import Settings
 
 # Raised when PostgreSQL or Redis cannot be reached or drops the connection: the request answers 503.
+# (Not every OSError: a missing file in route code is a bug, a 500, not an outage.)
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
+    ConnectionError,
+    socket.gaierror,
     asyncio.TimeoutError,
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.ConnectionDoesNotExistError,

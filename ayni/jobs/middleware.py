@@ -8,7 +8,7 @@ import os
 import socket
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import redis
@@ -17,8 +17,10 @@ from dramatiq.broker import MessageProxy
 from dramatiq.middleware import SkipMessage
 
 from ayni.jobs.errors import error_summary
-from ayni.jobs.records import RecordStore
 from ayni.jobs.states import Event
+
+if TYPE_CHECKING:  # the API imports HEARTBEAT_PREFIX from here and must not load psycopg for it
+    from ayni.jobs.records import RecordStore
 
 logger = logging.getLogger("ayni.jobs")
 
