@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 NAMESPACE = "ayni"
 # Dramatiq's Redis defaults notice a dead worker after 60 s and run the maintenance that requeues its
-# messages on 0.1% of commands, i.e. after many minutes on a quiet queue. These find a SIGKILLed
-# worker's messages within about a minute: heartbeats expire after 15 s, and maintenance runs on 5% of
-# commands (an idle consumer issues about one per second per thread).
+# messages on 0.1% of commands, i.e. after many minutes on a quiet queue. Maintenance only requeues for
+# the queue of the command that triggers it, and an idle consumer fetches from a queue about once a
+# second. With heartbeats expiring after 15 s and maintenance on 20% of commands, a SIGKILLed worker's
+# messages are back in the queue about 20 s later (and with odds under one in a million, later than 60 s).
 HEARTBEAT_TIMEOUT_MS = 15_000
-MAINTENANCE_CHANCE = 50_000  # per million commands
+MAINTENANCE_CHANCE = 200_000  # per million commands
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_MIN_BACKOFF_MS = 1_000
 DEFAULT_MAX_BACKOFF_MS = 300_000

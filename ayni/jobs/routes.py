@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ayni.auth.routes import current_user
 from ayni.jobs.queue import enqueue
 from ayni.jobs.states import Status
 from ayni.jobs.views import JobPage, JobRecord, fetch_job, list_jobs
@@ -35,9 +36,7 @@ class JobListQuery(BaseModel):
 
 
 def _user_id(request: Request) -> UUID:
-    user_id = getattr(request.state.user, "id", None)
-    assert isinstance(user_id, UUID)
-    return user_id
+    return current_user(request).id
 
 
 def encode_cursor(job: JobRecord) -> str:
