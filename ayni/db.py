@@ -27,6 +27,12 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+async def _nothing_more_to_reset(connection: asyncpg.Connection) -> None:
+    """asyncpg's default reset on release (unlock advisory locks, close cursors, UNLISTEN, RESET ALL) is
+    a round trip after every query `databases` runs. Ayni's API uses none of those session features;
+    an open transaction is still rolled back by asyncpg before this runs."""
+
+
 def make_database(settings: Settings) -> databases.Database:
     # min_size=0: opening the pool connects to nothing, so the API starts (and reports unhealthy) while
     # PostgreSQL is down, and every later request tries again by itself.
@@ -36,6 +42,7 @@ def make_database(settings: Settings) -> databases.Database:
         max_size=10,
         timeout=settings.health_check_timeout * 2,
         command_timeout=30,
+        reset=_nothing_more_to_reset,
     )
 
 
