@@ -7,12 +7,15 @@ import { operations } from './operations';
 const file = new URL('../../openapi.json', import.meta.url);
 const required = process.env.AYNI_REQUIRE_OPENAPI === '1';
 
+// scripts/test and .ci/run export the document first and set AYNI_REQUIRE_OPENAPI=1, so there this test
+// always runs; a bare `npm test` without the backend checks what it can and says what it could not.
 describe('the API the app calls matches frontend/openapi.json', () => {
-  it.runIf(!existsSync(file) && required)('needs frontend/openapi.json (ayni openapi > frontend/openapi.json)', () => {
-    expect.fail('frontend/openapi.json is missing: export it from the backend with `ayni openapi > frontend/openapi.json`');
-  });
-
-  it.runIf(existsSync(file))('every path, method, request and response field exists', () => {
+  it('every path, method, request and response field exists', () => {
+    if (!existsSync(file)) {
+      expect(required, 'frontend/openapi.json is missing: export it with `ayni openapi > frontend/openapi.json`').toBe(false);
+      console.warn('frontend/openapi.json not exported: the API contract was not checked');
+      return;
+    }
     const doc = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
     expect(checkOperations(doc, operations)).toEqual([]);
   });
