@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import socket
 
@@ -10,8 +9,6 @@ import uvicorn
 
 from ayni.config import Settings
 from ayni.errors import UserFacingError
-
-_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
 class PortInUseError(UserFacingError):
@@ -57,19 +54,7 @@ def uvicorn_config(settings: Settings) -> uvicorn.Config:
     )
 
 
-def return_large_buffers_to_the_system() -> None:
-    """argon2id hashes in worker threads with 19 MiB buffers; glibc keeps freed buffers of that size on each
-    thread's heap for good. Served from mmap instead, they go back to the system when freed (bench/: the
-    API's resident memory after a login burst drops by about 38 MiB)."""
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
-    except (OSError, AttributeError):  # not glibc: nothing to tune
-        return
-
-
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
-    return_large_buffers_to_the_system()
     sock = bind(host or default_host(settings), port or settings.port)
     config = uvicorn_config(settings)
     server = uvicorn.Server(config)
