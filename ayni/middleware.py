@@ -1,5 +1,5 @@
-"""ASGI middleware, one concern each: request context (id, log line, security headers, last-resort 500)
-and the request body size limit."""
+"""ASGI middleware, one concern each: the liveness probe's shortcut, the request context (id, log line,
+security headers), strict CORS, the last-resort 500 problem, and the request body size limit."""
 
 from __future__ import annotations
 

@@ -88,8 +88,12 @@ async def read_json(request: Request) -> Any:
     raw = await request.body()
     if not raw:
         raise Problem(400, "malformed-body", "The request needs a JSON body.")
-    if content_type and content_type.split(";")[0].strip().lower() not in ("application/json", "text/plain"):
-        raise Problem(415, "unsupported-media-type", "Send the body as application/json.")
+    media_type = content_type.split(";")[0].strip().lower()
+    # Only JSON media types: a cross-site form can send text/plain or form bodies without a preflight.
+    if media_type != "application/json" and not (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    ):
+        raise Problem(415, "unsupported-media-type", "Send the body as application/json (Content-Type header).")
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

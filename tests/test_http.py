@@ -510,12 +510,20 @@ def test_deeply_nested_json_is_a_client_error_not_a_500(
 
 
 @pytest.mark.parametrize(
-    "content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"]
+    "content_type",
+    # text/plain and forms are what a cross-site page can send without a preflight; "" is no header at all.
+    ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "text/plain", ""],
 )
 def test_a_wrong_content_type_is_415(api: httpx.Client, content_type: str) -> None:
-    response = api.post(ITEMS, content=b'{"name": "a", "count": 1}', headers={"content-type": content_type})
+    headers = {"content-type": content_type} if content_type else {}
+    response = api.post(ITEMS, content=b'{"name": "a", "count": 1}', headers=headers)
     body = check_problem(response, 415)
     assert body["type"].endswith("/unsupported-media-type")
+
+
+def test_a_json_suffix_media_type_is_accepted(api: httpx.Client) -> None:
+    response = api.post(ITEMS, content=b'{"name": "a", "count": 1}', headers={"content-type": "application/merge+json"})
+    assert response.status_code == 200
 
 
 def test_json_with_charset_is_accepted(api: httpx.Client) -> None:
