@@ -3,12 +3,13 @@ security headers), strict CORS, the last-resort 500 problem, and the request bod
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
@@ -25,11 +26,24 @@ REQUEST_ID_HEADER = "x-request-id"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
-def accept_request_id(candidate: str | None) -> str:
-    """The client's request id if it is sane, else a new one."""
+class RequestIds:
+    """Fresh request ids: a random prefix per instance, then a counter; 32 hex characters like a uuid4,
+    as unique in practice, without a system call per request (uuid4 reads os.urandom: 1.6 µs, a tenth of
+    the whole answer to a liveness probe)."""
+
+    def __init__(self) -> None:
+        self._prefix = secrets.token_hex(8)
+        self._counter = itertools.count(1)
+
+    def new(self) -> str:
+        return f"{self._prefix}{next(self._counter):016x}"
+
+
+def accept_request_id(candidate: str | None, fresh: Callable[[], str]) -> str:
+    """The client's request id if it is sane, else a fresh one."""
     if candidate is not None and _SANE_REQUEST_ID.fullmatch(candidate):
         return candidate
-    return uuid.uuid4().hex
+    return fresh()
 
 
 def security_headers(production: bool) -> dict[str, str]:
@@ -64,6 +78,7 @@ class LivenessShortcut:
 
     def __init__(self, app: ASGIApp, production: bool = False) -> None:
         self.app = app
+        self.ids = RequestIds()
         self.headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(LIVENESS_BODY)).encode()),
@@ -75,11 +90,14 @@ class LivenessShortcut:
         if scope["type"] != "http" or scope["path"] != "/health" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        if "origin" in headers:  # a browser, not a probe: the whole stack, CORS included
-            await self.app(scope, receive, send)
-            return
-        request_id = accept_request_id(headers.get(REQUEST_ID_HEADER))
+        candidate = None
+        for name, value in scope["headers"]:  # raw: a Headers object costs as much as the rest of the answer
+            if name == b"origin":  # a browser, not a probe: the whole stack, CORS included
+                await self.app(scope, receive, send)
+                return
+            if name == b"x-request-id":
+                candidate = value.decode("latin-1")
+        request_id = accept_request_id(candidate, self.ids.new)
         raw = [*self.headers, (REQUEST_ID_HEADER.encode(), request_id.encode())]
         await send({"type": "http.response.start", "status": 200, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else LIVENESS_BODY})
@@ -91,12 +109,13 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, production: bool = False) -> None:
         self.app = app
         self.headers = security_headers(production)
+        self.ids = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER), self.ids.new)
         token = bind_request_id(request_id)
         started = time.perf_counter()
         status = 500

@@ -27,7 +27,7 @@ from starlette.routing import Route
 from ayni.app import create_app
 from ayni.config import Settings, load_settings
 from ayni.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
-from ayni.middleware import accept_request_id
+from ayni.middleware import RequestIds, accept_request_id
 from ayni.resources import resources
 from ayni.routing import Access, ApiRoute, body_of, json_response
 from tests.conftest import make_env
@@ -222,7 +222,7 @@ def test_every_response_gets_a_fresh_request_id(api: httpx.Client) -> None:
 
 @given(st.text(max_size=300) | st.none())
 def test_accept_request_id_always_gives_a_sane_id(candidate: str | None) -> None:
-    result = accept_request_id(candidate)
+    result = accept_request_id(candidate, RequestIds().new)
     assert SANE_ID.match(result)
     if candidate is not None and SANE_ID.fullmatch(candidate):
         assert result == candidate
@@ -627,3 +627,10 @@ def test_a_streamed_body_within_the_limit_is_accepted(api: httpx.Client) -> None
 def test_the_default_limit_is_one_mebibyte(client: httpx.Client) -> None:
     response = client.post("/api/v1/jobs/ping", content=b"x" * (1_048_576 + 1), headers=JSON)
     check_problem(response, 413)
+
+
+def test_fresh_request_ids_never_repeat_across_instances() -> None:
+    first, second = RequestIds(), RequestIds()
+    ids = [first.new() for _ in range(1000)] + [second.new() for _ in range(1000)]
+    assert len(set(ids)) == 2000
+    assert all(SANE_ID.fullmatch(i) and len(i) == 32 for i in ids)
