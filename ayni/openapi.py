@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from ayni.routing import Access, ApiRoute
 
@@ -122,11 +122,6 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
-
-
-def plain_routes(routes: Iterable[BaseRoute]) -> list[Route]:
-    """Routes that are not ApiRoutes (tests check none of them lives under /api/v1 but the docs)."""
-    return [r for r in routes if isinstance(r, Route) and not isinstance(r, ApiRoute)]
 
 
 async def openapi_endpoint(request: Request) -> Response:

@@ -17,9 +17,10 @@ HEADERS_FILE = "security-headers.json"
 HSTS = "strict-transport-security"
 
 
-def load_security_headers(headers_file: Path, api_origin: str = "") -> dict[str, str]:
+def load_security_headers(headers_file: Path) -> dict[str, str]:
+    """The static site's headers, for the API's own origin: {API_ORIGIN} is "self" already."""
     spec = json.loads(headers_file.read_text())
-    return {name.lower(): value.replace("{API_ORIGIN}", api_origin) for name, value in spec["headers"].items()}
+    return {name.lower(): value.replace("{API_ORIGIN}", "") for name, value in spec["headers"].items()}
 
 
 class WebApp:
