@@ -71,10 +71,15 @@ def poll(
     raise AssertionError(f"health did not reach the expected state within {seconds} s; last answer: {body}")
 
 
+# A dependency that hangs must not hang the answer: HEALTH_CHECK_TIMEOUT is 1 s here, and a request that
+# gets no answer in eight times that fails. (A deadline for an answer, not a speed figure: bench/ measures.)
+NO_ANSWER_AFTER = 8.0
+
+
 def timed_health(http: httpx.Client) -> tuple[httpx.Response, float]:
     started = time.perf_counter()
     try:
-        response = http.get("/api/v1/health")
+        response = http.get("/api/v1/health", timeout=NO_ANSWER_AFTER)
     except httpx.TimeoutException:
         elapsed = time.perf_counter() - started
         raise AssertionError(f"/api/v1/health gave no answer in {elapsed:.1f} s (HEALTH_CHECK_TIMEOUT=1)") from None
@@ -207,7 +212,6 @@ def test_database_outage_and_recovery(outage_api: httpx.Client, own_postgres: Em
     assert body["services"]["database"] == "unhealthy"
     assert body["services"]["redis"] == "healthy"
     print(f"health answered in {elapsed:.2f} s with PostgreSQL stopped")
-    assert elapsed < 8
 
     # A second look (the pool now has no connection at all) gives the same answer.
     assert check_report(outage_api.get("/api/v1/health"))["services"]["database"] == "unhealthy"
@@ -232,7 +236,6 @@ def test_redis_outage_and_recovery(outage_api: httpx.Client, own_redis: Embedded
     assert body["services"]["redis"] == "unhealthy"
     assert body["services"]["database"] == "healthy"
     print(f"health answered in {elapsed:.2f} s with Redis stopped")
-    assert elapsed < 8
 
     assert outage_api.get("/health").status_code == 200
 
@@ -253,7 +256,6 @@ def test_hung_redis_still_gets_an_answer(outage_api: httpx.Client, own_redis: Em
         assert body["services"]["database"] == "healthy"
         assert body["status"] == "unhealthy"
         print(f"health answered in {elapsed:.2f} s with Redis hung (timeout 1 s)")
-        assert elapsed < 8
         assert outage_api.get("/health").status_code == 200
     finally:
         os.kill(pid, signal.SIGCONT)
@@ -294,7 +296,6 @@ def test_hung_postgres_still_gets_an_answer(outage_api: httpx.Client, own_postgr
             assert body["services"]["database"] == "unhealthy"
             assert body["services"]["redis"] == "healthy"
             print(f"health answered in {elapsed:.2f} s with PostgreSQL hung (timeout 1 s)")
-            assert elapsed < 8
         assert outage_api.get("/health").status_code == 200
     finally:
         for pid in frozen:
