@@ -395,9 +395,7 @@ def test_an_unreachable_database_is_a_503(
     serve: Callable[[Settings], httpx.Client], make_settings: Callable[..., Settings]
 ) -> None:
     http = serve(make_settings(DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/ayni"))
-    started = time.perf_counter()
-    response = http.get("/api/v1/test/db")
-    assert time.perf_counter() - started < 9
+    response = http.get("/api/v1/test/db", timeout=9)  # refused at once: no hang until a driver timeout
     check_problem(response, 503)
     no_internals(response, "127.0.0.1")
 
