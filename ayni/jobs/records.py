@@ -7,7 +7,9 @@ so a redelivered or duplicated message can never move a finished job back.
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +18,8 @@ from uuid import UUID
 import psycopg
 
 from ayni.jobs.states import Event, sources
+
+logger = logging.getLogger("ayni.jobs")
 
 _SET_ON = {
     Event.START: "status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()), "
@@ -28,10 +32,15 @@ _SET_ON = {
 
 
 class RecordStore:
-    """One autocommit connection per thread, reopened after a failure."""
+    """One autocommit connection per thread, reopened after a failure.
 
-    def __init__(self, database_url: str) -> None:
+    A transition waits out a database outage of up to `patience` seconds: failing instead would spend the
+    job's retries on the outage (the job dead-lettered, its row left pending) or, after the actor ran,
+    leave its row `running` for good."""
+
+    def __init__(self, database_url: str, patience: float = 60.0) -> None:
         self.database_url = database_url
+        self.patience = patience
         self._local = threading.local()
 
     @contextmanager
@@ -55,15 +64,29 @@ class RecordStore:
             "result": json.dumps(result) if result is not None else None,
             "error": error,
         }
-        with self.connection() as conn:
-            return conn.execute(sql, params).fetchone() is not None
+        deadline = time.monotonic() + self.patience
+        pause = 0.5
+        while True:
+            try:
+                with self.connection() as conn:
+                    return conn.execute(sql, params).fetchone() is not None
+            except psycopg.OperationalError as exc:
+                if time.monotonic() + pause > deadline:
+                    raise
+                logger.warning("job %s: database unavailable (%s); trying again in %.1f s", job_id, exc, pause)
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
 
     def set_progress(self, job_id: UUID, fraction: float) -> None:
-        with self.connection() as conn:
-            conn.execute(
-                "UPDATE jobs SET progress = %s WHERE id = %s AND status = 'running'",
-                (min(1.0, max(0.0, fraction)), job_id),
-            )
+        """Best effort: progress is for people watching, and a job must not fail because it went unshown."""
+        try:
+            with self.connection() as conn:
+                conn.execute(
+                    "UPDATE jobs SET progress = %s WHERE id = %s AND status = 'running'",
+                    (min(1.0, max(0.0, fraction)), job_id),
+                )
+        except psycopg.OperationalError as exc:
+            logger.warning("job %s: progress not recorded (%s)", job_id, exc)
 
     def claim_unsent(self, older_than_seconds: float, limit: int = 100) -> list[tuple[UUID, str, dict[str, Any]]]:
         """Outbox rows whose message was never handed to Redis (the API died in between): claimed here,

@@ -126,6 +126,37 @@ def test_worker_survives_a_redis_restart(postgres_server_url: str, tmp_path: Pat
             server.stop()
 
 
+def test_a_database_outage_mid_job_loses_neither_the_job_nor_its_outcome(
+    redis_url: str, tmp_path: Path, clean_state: None
+) -> None:
+    """PostgreSQL goes away while a job runs and comes back 4 s later: the worker waits for it to record the
+    outcome, instead of leaving the row `running` or spending the job's retries on the outage."""
+    import os
+
+    from tests.conftest import make_env
+    from tests.servers import start_postgres
+
+    postgres = start_postgres()
+    try:
+        migrations.apply(postgres.url)
+        env = {**os.environ, **make_env(postgres.url, redis_url, WORKER_THREADS="1")}
+        worker = WorkerProcess(env, tmp_path / "w.log").start()
+        try:
+            job_id = submit_job(env, "ping", {"sleep_ms": 3000})
+            wait_for_status(env, job_id, {"running"})
+            postgres.stop()
+            time.sleep(4)
+            postgres.start()  # same data, same port
+            row = wait_for_status(env, job_id, {"succeeded", "failed", "dead"}, timeout=60)
+            assert row["status"] == "succeeded", worker.log()
+            assert row["attempts"] == 1
+            assert "database unavailable" in worker.log()
+        finally:
+            worker.stop()
+    finally:
+        postgres.stop()
+
+
 def test_several_worker_processes_each_beat_and_stop_together(worker_env: dict[str, str], tmp_path: Path) -> None:
     import psutil
 
