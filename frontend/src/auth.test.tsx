@@ -3,6 +3,16 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ana, fakeApi, json, noContent, problem, renderApp, signedInRoutes, signedOutRoutes, tokens } from './test/fakeApi';
 
+type User = ReturnType<typeof userEvent.setup>;
+
+/** Fills the sign-in form as a person would and presses the button. */
+async function signIn(user: User, password = 'x') {
+  await screen.findByRole('heading', { name: 'Sign in to Ayni' });
+  await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
+}
+
 describe('session', () => {
   it('a reload with the refresh cookie keeps the user signed in', async () => {
     const api = fakeApi(signedInRoutes());
@@ -25,10 +35,7 @@ describe('session', () => {
     });
     renderApp('/account');
     const user = userEvent.setup();
-    await screen.findByRole('heading', { name: 'Sign in to Ayni' });
-    await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
-    await user.type(screen.getByLabelText('Password'), 'secret-password');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await signIn(user, 'secret-password');
     expect(await screen.findByRole('heading', { name: 'My account' })).toBeTruthy();
   });
 
@@ -105,10 +112,7 @@ describe('sign in form', () => {
     });
     renderApp('/sign-in');
     const user = userEvent.setup();
-    await screen.findByRole('heading', { name: 'Sign in to Ayni' });
-    await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
-    await user.type(screen.getByLabelText('Password'), 'x');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await signIn(user);
     expect(await screen.findByText('Unknown domain')).toBeTruthy();
     const email = screen.getByLabelText('Email');
     expect(email.getAttribute('aria-describedby')).toContain(screen.getByText('Unknown domain').id);
@@ -126,10 +130,7 @@ describe('sign in form', () => {
     });
     renderApp('/sign-in');
     const user = userEvent.setup();
-    await screen.findByRole('heading', { name: 'Sign in to Ayni' });
-    await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
-    await user.type(screen.getByLabelText('Password'), 'x');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await signIn(user);
     await user.click(await screen.findByRole('link', { name: 'Resend the confirmation email' }));
     expect(await screen.findByText(/We sent a confirmation link to ana@tienda.cl/)).toBeTruthy();
   });
@@ -163,10 +164,7 @@ describe('sign in form', () => {
     fakeApi({ ...signedOutRoutes, 'POST /auth/login': () => problem(429, {}, { 'Retry-After': '30' }) });
     renderApp('/sign-in');
     const user = userEvent.setup();
-    await screen.findByRole('heading', { name: 'Sign in to Ayni' });
-    await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
-    await user.type(screen.getByLabelText('Password'), 'x');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await signIn(user);
     expect(await screen.findByText('Too many attempts. Wait 30 seconds and try again.')).toBeTruthy();
   });
 

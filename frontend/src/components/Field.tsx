@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { PASSWORD_MIN } from './validation';
 
-interface FieldProps {
+export interface FieldProps {
   name: string;
   label: string;
   value: string;
@@ -69,4 +70,10 @@ export function Field({ name, label, value, error, hint, onChange, onBlur, type 
       </p>
     </div>
   );
+}
+
+/** A new password: the browser may suggest one, and the hint states the only rule (its length). */
+export function NewPasswordField(props: Omit<FieldProps, 'type' | 'autoComplete' | 'hint' | 'required'>) {
+  const { t } = useI18n();
+  return <Field {...props} type="password" autoComplete="new-password" hint={t('field.passwordHint', { min: PASSWORD_MIN })} required />;
 }

@@ -3,10 +3,10 @@ import { useNavigate } from 'react-router';
 import { api } from '../api/api';
 import { useAuth } from '../auth/AuthContext';
 import { Alert, SubmitButton } from '../components/Alert';
-import { Field } from '../components/Field';
+import { Field, NewPasswordField } from '../components/Field';
 import { describeError, useForm, type FormMessage } from '../components/form';
 import { PageTitle } from '../components/Layout';
-import { PASSWORD_MIN, nameError, passwordError } from '../components/validation';
+import { nameError, passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
 import { useFreshUser } from './Home';
 
@@ -57,14 +57,7 @@ function PasswordForm() {
   return (
     <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
       <Field {...form.field('current_password')} label={t('field.currentPassword')} type="password" autoComplete="current-password" required />
-      <Field
-        {...form.field('new_password')}
-        label={t('field.newPassword')}
-        type="password"
-        autoComplete="new-password"
-        hint={t('field.passwordHint', { min: PASSWORD_MIN })}
-        required
-      />
+      <NewPasswordField {...form.field('new_password')} label={t('field.newPassword')} />
       <Alert message={form.formError} />
       {done && !form.formError ? <Alert kind="success" message={{ text: t('account.passwordChanged') }} /> : null}
       <SubmitButton busy={form.submitting} label={t('account.passwordSubmit')} busyLabel={t('account.saving')} />

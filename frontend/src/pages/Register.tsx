@@ -1,10 +1,10 @@
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api/api';
 import { Alert, SubmitButton } from '../components/Alert';
-import { Field } from '../components/Field';
+import { Field, NewPasswordField } from '../components/Field';
 import { useForm } from '../components/form';
 import { PageTitle } from '../components/Layout';
-import { PASSWORD_MIN, emailError, nameError, passwordError } from '../components/validation';
+import { emailError, nameError, passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
 import { rememberPendingEmail } from './CheckEmail';
 
@@ -33,14 +33,7 @@ export function Register() {
       <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
         <Field {...form.field('full_name')} label={t('field.fullName')} autoComplete="name" optional />
         <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="email" required />
-        <Field
-          {...form.field('password')}
-          label={t('field.password')}
-          type="password"
-          autoComplete="new-password"
-          hint={t('field.passwordHint', { min: PASSWORD_MIN })}
-          required
-        />
+        <NewPasswordField {...form.field('password')} label={t('field.password')} />
         <Alert message={form.formError} />
         <SubmitButton busy={form.submitting} label={t('register.submit')} busyLabel={t('register.submitting')} />
       </form>

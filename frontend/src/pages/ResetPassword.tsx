@@ -4,10 +4,10 @@ import { api } from '../api/api';
 import { ApiError } from '../api/problem';
 import { useAuth } from '../auth/AuthContext';
 import { Alert, SubmitButton } from '../components/Alert';
-import { Field } from '../components/Field';
+import { Field, NewPasswordField } from '../components/Field';
 import { useForm } from '../components/form';
 import { PageTitle } from '../components/Layout';
-import { PASSWORD_MIN, passwordError } from '../components/validation';
+import { passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
 
 export function ResetPassword() {
@@ -55,14 +55,7 @@ export function ResetPassword() {
         </Alert>
       ) : (
         <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
-          <Field
-            {...form.field('new_password')}
-            label={t('field.newPassword')}
-            type="password"
-            autoComplete="new-password"
-            hint={t('field.passwordHint', { min: PASSWORD_MIN })}
-            required
-          />
+          <NewPasswordField {...form.field('new_password')} label={t('field.newPassword')} />
           <Field {...form.field('confirm')} label={t('field.confirmPassword')} type="password" autoComplete="new-password" required />
           <Alert message={form.formError} />
           <SubmitButton busy={form.submitting} label={t('reset.submit')} busyLabel={t('reset.submitting')} />
