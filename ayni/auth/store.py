@@ -9,6 +9,8 @@ from uuid import UUID
 
 import databases
 
+from ayni.db import fetch_row
+
 Purpose = Literal["verify_email", "password_reset"]
 RevokeReason = Literal["logout", "logout_all", "password_change", "password_reset", "reuse"]
 TokenStatus = Literal["valid", "unknown", "used", "expired"]
@@ -158,12 +160,14 @@ async def revoke_user_sessions(
 async def session_user(db: databases.Database, session_id: UUID, user_id: UUID) -> UserRow | None:
     """The user of a live session, if the user may still act: the one query behind every authenticated
     request (primary-key lookups on both tables)."""
-    row = await db.fetch_one(
+    row = await fetch_row(
+        db,
         """SELECT u.id, u.email, u.password_hash, u.full_name, u.email_verified_at, u.disabled, u.created_at
             FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
-            WHERE s.id = :session_id AND s.user_id = :user_id AND s.revoked_at IS NULL
+            WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL
               AND s.expires_at > now() AND NOT u.disabled""",
-        {"session_id": session_id, "user_id": user_id},
+        session_id,
+        user_id,
     )
     return _user(row)
 

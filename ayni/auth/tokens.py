@@ -8,10 +8,16 @@ string makes a shorter link than a JWT.
 Decoding pins the algorithm list to HS256 (so `alg: none`, HS512 or RS256 headers are refused), requires
 every claim, checks issuer, audience and kind, and allows `LEEWAY_SECONDS` of clock skew. The clock is an
 argument: pyjwt's own time checks are switched off and done here against `now`, so tests drive time.
+
+A client sends the same access token with every request for its whole lifetime, and pyjwt's checks of a
+token cost about a tenth of an authenticated request (bench/README.md). So the verified claims of recent
+tokens are kept per process, keyed by the exact token and the keys; what depends on the clock or the caller
+(expiry, issue time, kind) is checked again on every use, and a token that fails is never kept.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -32,6 +38,8 @@ LEEWAY_SECONDS = 5
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "sid", "iat", "exp", "jti", "kind")
 # A real token is ~350 characters; anything far longer is refused before any parsing.
 MAX_TOKEN_LENGTH = 2048
+# About 1 KiB each: the tokens of the last thousand or so clients that called this process.
+VERIFIED_TOKENS_KEPT = 1024
 _JWT_SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 
 
@@ -112,20 +120,7 @@ def decode(token: str, keys: Keys, kind: Kind, now: datetime) -> Claims:
     """The claims of `token` if it is ours, of `kind`, and valid at `now`; else TokenError."""
     if len(token) > MAX_TOKEN_LENGTH or not _JWT_SHAPE.fullmatch(token):
         raise TokenError("not a token")
-    payload: dict[str, Any] | None = None
-    for key in (keys.current, keys.previous):
-        if key is None:
-            continue
-        try:
-            payload = _decode_with(token, key)
-            break
-        except jwt.InvalidSignatureError:
-            continue
-        except jwt.PyJWTError as exc:
-            raise TokenError(str(exc)) from None
-    if payload is None:
-        raise TokenError("bad signature")
-    claims = _claims(payload)
+    claims = _verified_claims(token, keys)
     if claims.kind != kind:
         raise TokenError(f"a {claims.kind} token is not an {kind} token")
     moment = now.timestamp()
@@ -134,6 +129,21 @@ def decode(token: str, keys: Keys, kind: Kind, now: datetime) -> Claims:
     if moment > claims.exp + LEEWAY_SECONDS:
         raise TokenExpired("expired")
     return claims
+
+
+@functools.lru_cache(maxsize=VERIFIED_TOKENS_KEPT)
+def _verified_claims(token: str, keys: Keys) -> Claims:
+    """Signature, algorithm, issuer, audience and claim types: what never changes for a token and keys."""
+    for key in (keys.current, keys.previous):
+        if key is None:
+            continue
+        try:
+            return _claims(_decode_with(token, key))
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.PyJWTError as exc:
+            raise TokenError(str(exc)) from None
+    raise TokenError("bad signature")
 
 
 def _claims(payload: dict[str, Any]) -> Claims:

@@ -68,6 +68,35 @@ def test_refused_before_it_was_issued(c: Claims, before: int) -> None:
         tokens.decode(tokens.encode(c, KEY), Keys(KEY), c.kind, at(c.iat - before))
 
 
+@given(claims(), st.lists(st.tuples(st.integers(min_value=-(10**6), max_value=10**9), kinds), min_size=2, max_size=8))
+def test_a_token_used_again_is_checked_again_against_the_clock_and_kind(
+    c: Claims, uses: list[tuple[int, tokens.Kind]]
+) -> None:
+    # The verified claims are kept between uses; the time and kind checks must not be.
+    token = tokens.encode(c, KEY)
+    for offset, kind in uses:
+        moment = c.iat + offset
+        if kind != c.kind or moment < c.iat - tokens.LEEWAY_SECONDS:
+            with pytest.raises(TokenError):
+                tokens.decode(token, Keys(KEY), kind, at(moment))
+        elif moment > c.exp + tokens.LEEWAY_SECONDS:
+            with pytest.raises(TokenExpired):
+                tokens.decode(token, Keys(KEY), kind, at(moment))
+        else:
+            assert tokens.decode(token, Keys(KEY), kind, at(moment)) == c
+
+
+@given(claims(), keys, keys)
+def test_a_token_once_accepted_is_refused_under_other_keys(c: Claims, key: str, other: str) -> None:
+    assume(key != other)
+    token = tokens.encode(c, key)
+    assert tokens.decode(token, Keys(key), c.kind, at(c.iat)) == c
+    with pytest.raises(TokenError):
+        tokens.decode(token, Keys(other), c.kind, at(c.iat))
+    with pytest.raises(TokenError):
+        tokens.decode(token, Keys(other, previous=key + "x"), c.kind, at(c.iat))
+
+
 @given(claims(), st.data())
 def test_any_changed_byte_is_refused(c: Claims, data: st.DataObject) -> None:
     token = tokens.encode(c, KEY)
