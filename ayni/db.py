@@ -9,6 +9,8 @@ import asyncpg
 import databases
 import redis.asyncio as aioredis
 import redis.exceptions
+from databases.backends.postgres import PostgresBackend, PostgresConnection
+from sqlalchemy.engine.interfaces import Dialect
 
 from ayni.config import Settings
 
@@ -33,13 +35,70 @@ async def _nothing_more_to_reset(connection: asyncpg.Connection) -> None:
     an open transaction is still rolled back by asyncpg before this runs."""
 
 
+POOL_SIZE = 10
+
+
+class FairPostgresBackend(PostgresBackend):
+    """`databases`' asyncpg backend, but requests get the pool's connections in the order they asked.
+
+    asyncpg's pool hands connections out through an `asyncio.Queue`, whose `get()` lets a newcomer take a
+    connection that was just returned to a woken waiter; the waiter then queues again at the back. With the
+    event loop busy, and more requests in flight than connections, some requests lose that race again and
+    again: at 64 connections on `GET /auth/me` the slowest 10% took 3 times the median, and at 1000
+    connections some waited more than 5 s (bench/README.md). A FIFO semaphore with one turn per pooled
+    connection, taken before the pool's queue, makes the queue never wait.
+    """
+
+    def __init__(self, database_url: databases.DatabaseURL | str, **options: object) -> None:
+        super().__init__(database_url, **options)
+        self._turns_total = int(str(options.get("max_size", POOL_SIZE)))
+        self._turns: asyncio.Semaphore | None = None
+
+    async def connect(self) -> None:
+        await super().connect()
+        self._turns = asyncio.Semaphore(self._turns_total)  # bound to this event loop on first wait
+
+    def connection(self) -> PostgresConnection:
+        assert self._turns is not None, "DatabaseBackend is not running"
+        return _FairPostgresConnection(self, self._dialect, self._turns)
+
+
+class _FairPostgresConnection(PostgresConnection):
+    def __init__(self, database: PostgresBackend, dialect: Dialect, turns: asyncio.Semaphore) -> None:
+        super().__init__(database, dialect)
+        self._turns = turns
+
+    async def acquire(self) -> None:
+        await self._turns.acquire()
+        try:
+            await super().acquire()
+        except BaseException:
+            self._turns.release()
+            raise
+
+    async def release(self) -> None:
+        try:
+            await super().release()
+        finally:
+            self._turns.release()
+
+
+class Database(databases.Database):
+    # databases looks the backend up here by the URL's scheme; nothing mutates it.
+    SUPPORTED_BACKENDS = {  # noqa: RUF012
+        **databases.Database.SUPPORTED_BACKENDS,
+        "postgresql": "ayni.db:FairPostgresBackend",
+        "postgres": "ayni.db:FairPostgresBackend",
+    }
+
+
 def make_database(settings: Settings) -> databases.Database:
     # min_size=0: opening the pool connects to nothing, so the API starts (and reports unhealthy) while
     # PostgreSQL is down, and every later request tries again by itself.
-    return databases.Database(
+    return Database(
         settings.database_url,
         min_size=0,
-        max_size=10,
+        max_size=POOL_SIZE,
         timeout=settings.health_check_timeout * 2,
         command_timeout=30,
         reset=_nothing_more_to_reset,
