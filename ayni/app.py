@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -138,4 +139,9 @@ def app_from_environment() -> Starlette:
     """uvicorn's factory (`ayni serve`): settings and logging from this process's environment."""
     settings = load_settings(os.environ)
     configure_logging(settings)
-    return create_app(settings)
+    app = create_app(settings)
+    # What is imported and built by now lives as long as the process. Frozen, it is left out of the cyclic
+    # garbage collector's full passes, which would otherwise walk all of it (about 70,000 objects, tens of
+    # ms) in the middle of requests: /auth/me p99 at 64 connections, 81-102 ms before, 45-53 ms after.
+    gc.freeze()
+    return app

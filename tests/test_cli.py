@@ -118,6 +118,14 @@ def test_unexpected_errors_have_no_traceback_without_debug(tmp_path: object) -> 
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 
+def test_the_served_app_leaves_its_start_up_objects_out_of_garbage_collection() -> None:
+    probe = "import gc; from ayni.app import app_from_environment; app_from_environment(); print(gc.get_freeze_count())"
+    env = clean_env(**BASE, JWT_SECRET=PRODUCTION_SECRET)
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10_000  # the app and everything it imported
+
+
 @pytest.fixture
 def serve_env(database_url: str, redis_url: str, clean_state: None) -> dict[str, str]:
     return clean_env(**make_env(database_url, redis_url, LOG_LEVEL="info"))
