@@ -211,17 +211,20 @@ class Bench:
 
     def http(self) -> None:
         plan = self.plan
-        ceiling_port = procs.free_port()
-        ceiling = self.procs.start(
-            "ceiling", [self.python, str(procs.BENCH / "ceiling.py"), str(ceiling_port)], self.server_core, self.env
-        )
-        procs.wait_http_200(ceiling_port)
+        ceilings = {}
+        for name, extra in (("ceiling", []), ("ceiling_headers", ["--ayni-headers"])):
+            port = procs.free_port()
+            process = self.procs.start(
+                name, [self.python, str(procs.BENCH / "ceiling.py"), str(port), *extra], self.server_core, self.env
+            )
+            procs.wait_http_200(port)
+            ceilings[name] = (port, process)
         auth = {"Authorization": f"Bearer {self.token}"} if self.token else None
         assert self.api is not None
         targets = {
-            "ceiling": (f"http://127.0.0.1:{ceiling_port}/health", None, ceiling.pid),
-            "health": (f"http://127.0.0.1:{self.api_port}/health", None, self.api.pid),
+            name: (f"http://127.0.0.1:{port}/health", None, process.pid) for name, (port, process) in ceilings.items()
         }
+        targets["health"] = (f"http://127.0.0.1:{self.api_port}/health", None, self.api.pid)
         if auth:
             targets["me"] = (f"http://127.0.0.1:{self.api_port}/api/v1/auth/me", auth, self.api.pid)
 
@@ -241,7 +244,8 @@ class Bench:
                 results[name].append(run(name, plan.run_s))
             line = ", ".join(f"{n} {results[n][-1].ok_per_s:.0f}/s" for n in targets)
             say(f"  rep {rep + 1}: {line}")
-        self.procs.stop(ceiling)
+        for _, process in ceilings.values():
+            self.procs.stop(process)
         for name, rs in results.items():
             bad = sum(r.errors for r in rs)
             if bad:
@@ -251,6 +255,10 @@ class Bench:
         self.table.add("ayni GET /health", "req/s", [r.ok_per_s for r in results["health"]])
         ratios = [h.ok_per_s / c for h, c in zip(results["health"], ceil, strict=True)]
         self.table.add("health_vs_ceiling", "ratio", ratios, "health_vs_ceiling")
+        with_headers = [r.ok_per_s for r in results["ceiling_headers"]]
+        self.table.add("ceiling with Ayni's response headers", "req/s", with_headers)
+        ratios = [h.ok_per_s / c for h, c in zip(results["health"], with_headers, strict=True)]
+        self.table.add("health vs that ceiling", "ratio", ratios)
         self.table.add("ceiling p99 at 64 connections", "ms", [r.p99_ms for r in results["ceiling"]])
         self.table.add("health p99 at 64 connections", "ms", [r.p99_ms for r in results["health"]], "health_p99_ms")
         me = results.get("me", [])
