@@ -2,7 +2,8 @@
 
 The lock is a session-level advisory lock, not yoyo's lock table: PostgreSQL releases it when the holder's
 connection ends, so a crashed deploy never leaves a stale lock behind. Each migration runs in its own
-transaction, so a failing one leaves the schema as the previous one left it.
+transaction, together with its record in yoyo's table, so a failing one leaves the schema (and the record of
+what is applied) as the previous one left it.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def apply(database_url: str, directory: Path | None = None) -> list[str]:
 
 def _apply_one(backend: Any, migration: Any) -> None:
     try:
-        backend.apply_one(migration)
+        _run_and_record(backend, migration, "apply")
     except (psycopg.Error, BadMigration) as exc:
         raise MigrationError(
             f"{Path(migration.path).name}: not applied, the schema is as before it: {_first_line(exc)}"
@@ -105,10 +106,28 @@ def _apply_one(backend: Any, migration: Any) -> None:
 
 def _rollback_one(backend: Any, migration: Any) -> None:
     try:
-        backend.rollback_one(migration)
+        _run_and_record(backend, migration, "rollback")
     except (psycopg.Error, BadMigration) as exc:
         name = Path(migration.path).name.removesuffix(".sql") + ".rollback.sql"
         raise MigrationError(f"{name}: not rolled back, the schema is as before it: {_first_line(exc)}") from None
+
+
+def _run_and_record(backend: Any, migration: Any, direction: str) -> None:
+    """The migration's steps and its record in yoyo's tables, in one transaction. yoyo's own apply_one and
+    rollback_one run the steps on a second connection and record them afterwards: a crash between the two
+    would leave the schema changed but not recorded, and every later `apply` failing on that migration."""
+    backend.ensure_internal_schema_updated()
+    migration.load()
+    if not migration.use_transactions:  # `-- transactional: false` (CREATE INDEX CONCURRENTLY, say)
+        (backend.apply_one if direction == "apply" else backend.rollback_one)(migration)
+        return
+    with backend.transaction():
+        migration.process_steps(backend, direction)  # its own transaction becomes a savepoint of this one
+        if direction == "apply":
+            backend.mark_one(migration, log=False)
+        else:
+            backend.unmark_one(migration, log=False)
+        backend.log_migration(migration, direction)
 
 
 def states(database_url: str, directory: Path | None = None) -> list[MigrationState]:

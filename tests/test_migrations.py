@@ -123,6 +123,65 @@ def test_a_failing_migration_leaves_its_changes_out(empty_db: str, broken_dir: P
     assert migrations.current(empty_db, broken_dir) == "9998_good"
 
 
+# A migration whose own statements succeed, but whose record in yoyo's table then fails: what a crash
+# between the two would leave. Schema change and record must stand or fall together.
+REFUSE_RECORDS = """CREATE TABLE widgets (id int);
+CREATE FUNCTION refuse_records() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'recording is refused';
+END $$;
+CREATE TRIGGER refuse_records BEFORE INSERT OR DELETE ON _yoyo_migration
+  FOR EACH ROW EXECUTE FUNCTION refuse_records();
+"""
+
+
+def public_tables(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+
+
+def test_a_migration_that_cannot_be_recorded_is_not_applied(empty_db: str, tmp_path: Path) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrations.migrations_dir(), directory)
+    (directory / "9999_widgets.sql").write_text(REFUSE_RECORDS)
+    (directory / "9999_widgets.rollback.sql").write_text("DROP TABLE widgets;\n")
+    with pytest.raises(migrations.MigrationError, match="recording is refused"):
+        migrations.apply(empty_db, directory)
+    assert "widgets" not in public_tables(empty_db)
+    assert migrations.current(empty_db, directory) == migrations.states(empty_db)[-1].id
+
+
+def test_a_rollback_that_cannot_be_recorded_is_not_rolled_back(empty_db: str, tmp_path: Path) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrations.migrations_dir(), directory)
+    (directory / "9999_widgets.sql").write_text("CREATE TABLE widgets (id int);\n")
+    (directory / "9999_widgets.rollback.sql").write_text("DROP TABLE widgets;\n")
+    migrations.apply(empty_db, directory)
+    with psycopg.connect(empty_db) as conn:
+        conn.execute(REFUSE_RECORDS.split("\n", 1)[1])  # the trigger, without creating widgets again
+    with pytest.raises(migrations.MigrationError, match="recording is refused"):
+        migrations.rollback(empty_db, directory=directory)
+    assert "widgets" in public_tables(empty_db)
+    assert migrations.current(empty_db, directory) == "9999_widgets"
+
+
+def test_a_migration_outside_a_transaction_still_applies_and_rolls_back(empty_db: str, tmp_path: Path) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrations.migrations_dir(), directory)
+    header = "-- transactional: false\n"
+    (directory / "9999_index.sql").write_text(header + "CREATE INDEX CONCURRENTLY jobs_by_actor ON jobs (actor);\n")
+    (directory / "9999_index.rollback.sql").write_text(header + "DROP INDEX CONCURRENTLY jobs_by_actor;\n")
+
+    def has_index() -> bool:
+        with psycopg.connect(empty_db) as conn:
+            return conn.execute("SELECT to_regclass('jobs_by_actor') IS NOT NULL").fetchone() == (True,)
+
+    assert migrations.apply(empty_db, directory)[-1] == "9999_index"
+    assert has_index() and migrations.current(empty_db, directory) == "9999_index"
+    assert migrations.rollback(empty_db, directory=directory) == ["9999_index"]
+    assert not has_index() and migrations.current(empty_db, directory) != "9999_index"
+
+
 def test_cli_apply_failure_is_one_line_and_non_zero(
     empty_db: str, broken_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
