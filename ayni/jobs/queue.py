@@ -18,7 +18,7 @@ from uuid import UUID
 import anyio.to_thread
 from dramatiq.brokers.redis import RedisBroker
 
-from ayni.db import UNAVAILABLE_ERRORS
+from ayni.db import UNAVAILABLE_ERRORS, execute
 from ayni.jobs.broker import job_message
 from ayni.jobs.views import JobRecord, insert_job
 from ayni.problems import Problem, unavailable
@@ -50,7 +50,7 @@ def _queue_of(broker: RedisBroker, actor: str) -> str:
 async def _send(res: Resources, job: JobRecord, queue: str, kwargs: dict[str, Any]) -> None:
     message = job_message(job.actor, queue, job.id, kwargs)
     await anyio.to_thread.run_sync(res.broker.enqueue, message)
-    await res.db.execute("UPDATE jobs SET enqueued_at = now(), outbox_kwargs = NULL WHERE id = :id", {"id": job.id})
+    await execute(res.db, "UPDATE jobs SET enqueued_at = now(), outbox_kwargs = NULL WHERE id = $1", job.id)
 
 
 @contextlib.asynccontextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,6 +11,7 @@ from uuid import UUID
 import databases
 from pydantic import BaseModel
 
+from ayni.db import fetch_row
 from ayni.jobs.states import Status
 
 _COLUMNS = "id, actor, status, attempts, created_at, started_at, finished_at, error, result, progress"
@@ -33,8 +35,8 @@ class JobPage(BaseModel):
     next_cursor: str | None
 
 
-def _record(row: Any) -> JobRecord:
-    data = dict(row._mapping)
+def _record(row: Mapping[str, Any]) -> JobRecord:
+    data = dict(row)
     if isinstance(data["result"], str):  # asyncpg returns jsonb as text
         data["result"] = json.loads(data["result"])
     return JobRecord.model_validate(data)
@@ -42,11 +44,14 @@ def _record(row: Any) -> JobRecord:
 
 async def insert_job(db: databases.Database, actor: str, kwargs: dict[str, Any], user_id: UUID | None) -> JobRecord:
     """A new pending job whose message is still to be sent: its arguments wait in the outbox column."""
-    row = await db.fetch_one(
-        f"INSERT INTO jobs (user_id, actor, outbox_kwargs) VALUES (:user_id, :actor, CAST(:kwargs AS jsonb)) "  # noqa: S608
-        f"RETURNING {_COLUMNS}",
-        {"user_id": user_id, "actor": actor, "kwargs": json.dumps(kwargs)},
+    row = await fetch_row(
+        db,
+        f"INSERT INTO jobs (user_id, actor, outbox_kwargs) VALUES ($1, $2, $3::jsonb) RETURNING {_COLUMNS}",  # noqa: S608
+        user_id,
+        actor,
+        json.dumps(kwargs),
     )
+    assert row is not None  # INSERT ... RETURNING gives its row
     return _record(row)
 
 
@@ -57,7 +62,7 @@ async def fetch_job(db: databases.Database, job_id: UUID, user_id: UUID | None =
         query += " AND user_id = :user_id"
         values["user_id"] = user_id
     row = await db.fetch_one(query, values)
-    return _record(row) if row is not None else None
+    return _record(row._mapping) if row is not None else None
 
 
 async def list_jobs(
@@ -78,4 +83,4 @@ async def list_jobs(
         query += " AND (created_at, id) < (:before_at, :before_id)"
         values["before_at"], values["before_id"] = before
     query += " ORDER BY created_at DESC, id DESC LIMIT :limit"
-    return [_record(row) for row in await db.fetch_all(query, values)]
+    return [_record(row._mapping) for row in await db.fetch_all(query, values)]
