@@ -117,6 +117,9 @@ def run_dev(port: int | None = None, web: bool = True) -> int:
         stopping = True
 
     previous = signal.signal(signal.SIGTERM, request_stop)
+    # Ctrl-C must stop everything even when SIGINT came in ignored, as it does for a command a script
+    # starts in the background (`cmd &` without job control).
+    previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     started_at = time.monotonic()
     try:
         with embedded_services(env, home):
@@ -146,4 +149,5 @@ def run_dev(port: int | None = None, web: bool = True) -> int:
                 _stop(list(children.values()))
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_interrupt)
     return 0

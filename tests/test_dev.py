@@ -22,7 +22,11 @@ def dev_env(home: Path, port: int) -> dict[str, str]:
     return env
 
 
-def start_dev(home: Path, port: int) -> tuple[subprocess.Popen[str], float]:
+def ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_dev(home: Path, port: int, *, interrupts_ignored: bool = False) -> tuple[subprocess.Popen[str], float]:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "ayni", "dev", "--no-web"],
@@ -30,6 +34,7 @@ def start_dev(home: Path, port: int) -> tuple[subprocess.Popen[str], float]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=ignore_interrupts if interrupts_ignored else None,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -106,5 +111,6 @@ def test_dev_killed_leaves_no_orphans(tmp_path: Path) -> None:
     process.communicate()
     _, alive = psutil.wait_procs(children, timeout=15)
     assert not alive, f"orphans after SIGKILL of ayni dev: {alive}"
-    process, _ = start_dev(home, free_port())
+    # Started again the way a script's `ayni dev &` starts it, with SIGINT ignored: Ctrl-C still stops it.
+    process, _ = start_dev(home, free_port(), interrupts_ignored=True)
     assert stop_dev(process) is not None and process.returncode == 0
