@@ -135,16 +135,22 @@ CREATE TRIGGER refuse_records BEFORE INSERT OR DELETE ON _yoyo_migration
 """
 
 
+def with_migration(tmp_path: Path, name: str, apply_sql: str, rollback_sql: str) -> Path:
+    """The project's migrations and one more, `name`, in a folder of their own."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrations.migrations_dir(), directory)
+    (directory / f"{name}.sql").write_text(apply_sql)
+    (directory / f"{name}.rollback.sql").write_text(rollback_sql)
+    return directory
+
+
 def public_tables(url: str) -> set[str]:
     with psycopg.connect(url) as conn:
         return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
 
 
 def test_a_migration_that_cannot_be_recorded_is_not_applied(empty_db: str, tmp_path: Path) -> None:
-    directory = tmp_path / "migrations"
-    shutil.copytree(migrations.migrations_dir(), directory)
-    (directory / "9999_widgets.sql").write_text(REFUSE_RECORDS)
-    (directory / "9999_widgets.rollback.sql").write_text("DROP TABLE widgets;\n")
+    directory = with_migration(tmp_path, "9999_widgets", REFUSE_RECORDS, "DROP TABLE widgets;\n")
     with pytest.raises(migrations.MigrationError, match="recording is refused"):
         migrations.apply(empty_db, directory)
     assert "widgets" not in public_tables(empty_db)
@@ -152,10 +158,7 @@ def test_a_migration_that_cannot_be_recorded_is_not_applied(empty_db: str, tmp_p
 
 
 def test_a_rollback_that_cannot_be_recorded_is_not_rolled_back(empty_db: str, tmp_path: Path) -> None:
-    directory = tmp_path / "migrations"
-    shutil.copytree(migrations.migrations_dir(), directory)
-    (directory / "9999_widgets.sql").write_text("CREATE TABLE widgets (id int);\n")
-    (directory / "9999_widgets.rollback.sql").write_text("DROP TABLE widgets;\n")
+    directory = with_migration(tmp_path, "9999_widgets", "CREATE TABLE widgets (id int);\n", "DROP TABLE widgets;\n")
     migrations.apply(empty_db, directory)
     with psycopg.connect(empty_db) as conn:
         conn.execute(REFUSE_RECORDS.split("\n", 1)[1])  # the trigger, without creating widgets again
@@ -166,11 +169,13 @@ def test_a_rollback_that_cannot_be_recorded_is_not_rolled_back(empty_db: str, tm
 
 
 def test_a_migration_outside_a_transaction_still_applies_and_rolls_back(empty_db: str, tmp_path: Path) -> None:
-    directory = tmp_path / "migrations"
-    shutil.copytree(migrations.migrations_dir(), directory)
     header = "-- transactional: false\n"
-    (directory / "9999_index.sql").write_text(header + "CREATE INDEX CONCURRENTLY jobs_by_actor ON jobs (actor);\n")
-    (directory / "9999_index.rollback.sql").write_text(header + "DROP INDEX CONCURRENTLY jobs_by_actor;\n")
+    directory = with_migration(
+        tmp_path,
+        "9999_index",
+        header + "CREATE INDEX CONCURRENTLY jobs_by_actor ON jobs (actor);\n",
+        header + "DROP INDEX CONCURRENTLY jobs_by_actor;\n",
+    )
 
     def has_index() -> bool:
         with psycopg.connect(empty_db) as conn:
