@@ -60,12 +60,18 @@ def stop_dev(process: subprocess.Popen[str]) -> str:
     return output
 
 
-@pytest.mark.slow
-def test_dev_starts_stops_and_starts_again(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    home.chmod(0o755)
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """AYNI_HOME for one test; readable by `nobody`, whom the embedded PostgreSQL runs as under root."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    folder.chmod(0o755)
     tmp_path.chmod(0o755)
+    return folder
+
+
+@pytest.mark.slow
+def test_dev_starts_stops_and_starts_again(home: Path) -> None:
     port = free_port()
     process, first_start = start_dev(home, port)
     children = descendants(process.pid)
@@ -100,11 +106,7 @@ def test_dev_starts_stops_and_starts_again(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_dev_killed_leaves_no_orphans(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    home.chmod(0o755)
-    tmp_path.chmod(0o755)
+def test_dev_killed_leaves_no_orphans(home: Path) -> None:
     process, _ = start_dev(home, free_port())
     children = descendants(process.pid)
     process.kill()
