@@ -164,13 +164,13 @@ test('forgot password: the emailed link sets a new password', async ({ page }, i
   await page.getByLabel(t('field.newPassword'), { exact: true }).fill(`${PASSWORD}-again`);
   await page.getByLabel(t('field.confirmPassword')).fill(`${PASSWORD}-again`);
   await page.getByRole('button', { name: t('reset.submit') }).click();
-  await expect(page.getByText(t('reset.invalid'))).toBeVisible();
+  await expect(page.getByText(t('problem.tokenUsed'))).toBeVisible();
 });
 
 test('broken links and unknown pages get a clear answer', async ({ page }, info) => {
   const t = words(info);
   await page.goto('/verify-email?token=not-a-real-token');
-  await expect(page.getByText(t('verify.invalid'))).toBeVisible();
+  await expect(page.getByText(t('problem.invalidToken'))).toBeVisible();
   await shot(page, info, '13-verify-invalid');
   const res = await page.goto('/no/such/page');
   expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");

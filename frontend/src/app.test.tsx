@@ -38,7 +38,7 @@ describe('account', () => {
       ...signedInRoutes(),
       'POST /auth/password': (req) =>
         req.body?.current_password === 'wrong'
-          ? problem(422, { errors: [{ field: 'current_password', message: 'Incorrect password' }] })
+          ? problem(422, { errors: [{ field: 'current_password', message: 'Incorrect password', code: 'password-incorrect' }] })
           : noContent(),
     });
     renderApp('/account');
@@ -50,7 +50,7 @@ describe('account', () => {
     await user.clear(screen.getByLabelText('New password'));
     await user.type(screen.getByLabelText('New password'), 'a-much-better-one');
     await user.click(screen.getByRole('button', { name: 'Change password' }));
-    expect(await screen.findByText('Incorrect password')).toBeTruthy();
+    expect(await screen.findByText('The current password is not correct.')).toBeTruthy();
     await user.clear(screen.getByLabelText('Current password'));
     await user.type(screen.getByLabelText('Current password'), 'a-much-better-one');
     await user.tab();
@@ -211,5 +211,9 @@ describe('app shell', () => {
     expect(apiBaseUrl({})).toBe('/api/v1');
     expect(apiBaseUrl({ VITE_API_URL: 'https://api.ayni.cl/api/v1/' })).toBe('https://api.ayni.cl/api/v1');
     expect(apiBaseUrl({ VITE_API_URL: '  ' })).toBe('/api/v1');
+    expect(apiBaseUrl({ VITE_API_URL: '/ayni/api/v1' })).toBe('/ayni/api/v1');
+    // An origin alone (as a deployment guide may write it) means the API's usual path there.
+    expect(apiBaseUrl({ VITE_API_URL: 'https://api.ayni.cl/' })).toBe('https://api.ayni.cl/api/v1');
+    expect(apiBaseUrl({ VITE_API_URL: 'http://127.0.0.1:8000' })).toBe('http://127.0.0.1:8000/api/v1');
   });
 });

@@ -101,25 +101,26 @@ describe('sign in form', () => {
     expect(api.count('POST /auth/login')).toBe(0);
   });
 
-  it('shows the API field errors next to the field and detail otherwise', async () => {
+  it('shows the API field errors next to the field and the problem otherwise, in its own words', async () => {
     let answer = 0;
     fakeApi({
       ...signedOutRoutes,
       'POST /auth/login': () =>
         ++answer === 1
-          ? problem(422, { errors: [{ field: 'body.email', message: 'Unknown domain' }] })
-          : problem(401, { detail: 'Wrong email or password.' }),
+          ? problem(422, { errors: [{ field: 'body.email', message: 'Unknown domain', code: 'invalid-value' }] })
+          : problem(401, { type: 'https://ayni.app/problems/invalid-credentials', detail: 'Wrong email or password.' }),
     });
     renderApp('/sign-in');
     const user = userEvent.setup();
     await signIn(user);
-    expect(await screen.findByText('Unknown domain')).toBeTruthy();
+    expect(await screen.findByText('This value is not valid.')).toBeTruthy();
     const email = screen.getByLabelText('Email');
-    expect(email.getAttribute('aria-describedby')).toContain(screen.getByText('Unknown domain').id);
+    expect(email.getAttribute('aria-describedby')).toContain(screen.getByText('This value is not valid.').id);
     await user.type(email, 'x');
-    expect(screen.queryByText('Unknown domain')).toBeNull(); // editing clears the server's message
+    expect(screen.queryByText('This value is not valid.')).toBeNull(); // editing clears the server's message
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByText('Wrong email or password.')).toBeTruthy();
+    expect(await screen.findByText('The email or the password is not correct.')).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/Unknown domain|Wrong email/);
   });
 
   it('offers a new confirmation email to an unverified account', async () => {

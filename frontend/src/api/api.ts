@@ -12,10 +12,18 @@ import type {
 } from './types';
 import { connectivity } from './connectivity';
 
-/** The API base URL, fixed at build time from VITE_API_URL; default: same origin. */
+const API_PATH = '/api/v1';
+
+/**
+ * The API base URL, fixed at build time from VITE_API_URL. Default: the same origin (`/api/v1`,
+ * relative), where the static host forwards /api/* to the API, so the SameSite=Strict refresh cookie is
+ * first-party. An absolute URL still works (an API on its own origin that allows this one by CORS); an
+ * origin alone, as in `VITE_API_URL=https://api.ayni.cl`, means the API's usual path there.
+ */
 export function apiBaseUrl(env: { VITE_API_URL?: string } = import.meta.env): string {
-  const url = env.VITE_API_URL?.trim();
-  return (url ? url : '/api/v1').replace(/\/+$/, '');
+  const url = env.VITE_API_URL?.trim().replace(/\/+$/, '');
+  if (!url) return API_PATH;
+  return /^https?:\/\/[^/]+$/i.test(url) ? `${url}${API_PATH}` : url;
 }
 
 let sessionExpiredListener: (() => void) | null = null;

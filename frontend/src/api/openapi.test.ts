@@ -1,8 +1,9 @@
 // @vitest-environment node
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkOperations, schemaFields, type OpenApiDocument } from './openapi';
-import { operations } from './operations';
+import { fieldErrorCodes } from '../i18n/problems';
+import { checkFieldErrors, checkOperations, schemaFields, type OpenApiDocument } from './openapi';
+import { fieldErrorFields, operations } from './operations';
 
 const file = new URL('../../openapi.json', import.meta.url);
 const required = process.env.AYNI_REQUIRE_OPENAPI === '1';
@@ -18,6 +19,7 @@ describe('the API the app calls matches frontend/openapi.json', () => {
     }
     const doc = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
     expect(checkOperations(doc, operations)).toEqual([]);
+    expect(checkFieldErrors(doc, fieldErrorFields, fieldErrorCodes)).toEqual([]);
   });
 });
 
@@ -30,11 +32,23 @@ function designDoc(): OpenApiDocument {
     requestBody: json({ type: 'object', properties: Object.fromEntries(props.map((p) => [p, {}])), required: req }),
   });
   const empty = { description: 'no content' };
+  const fieldError = {
+    type: 'object',
+    properties: { field: {}, message: {}, code: { type: 'string', enum: ['required', 'too-long'] }, limit: {} },
+    required: ['field', 'message', 'code'],
+  };
+  const problem = {
+    type: 'object',
+    properties: { type: {}, title: {}, status: {}, detail: {}, errors: { anyOf: [{ type: 'array', items: { $ref: '#/components/schemas/FieldError' } }, { type: 'null' }] } },
+  };
+  const refused = { description: 'Unprocessable Content', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
   return {
     openapi: '3.1.0',
-    components: { schemas: { User: user, TokenPair: pair } },
+    components: { schemas: { User: user, TokenPair: pair, FieldError: fieldError, Problem: problem } },
     paths: {
-      '/api/v1/auth/register': { post: { ...body(['email', 'password', 'full_name'], ['email', 'password']), responses: { 201: json({ $ref: '#/components/schemas/User' }) } } },
+      '/api/v1/auth/register': {
+        post: { ...body(['email', 'password', 'full_name'], ['email', 'password']), responses: { 201: json({ $ref: '#/components/schemas/User' }), 422: refused } },
+      },
       '/api/v1/auth/verify-email': { post: { ...body(['token']), responses: { 200: json({ $ref: '#/components/schemas/User' }) } } },
       '/api/v1/auth/verify-email/resend': { post: { ...body(['email']), responses: { 202: empty } } },
       '/api/v1/auth/login': { post: { ...body(['email', 'password']), responses: { 200: json({ allOf: [{ $ref: '#/components/schemas/TokenPair' }] }) } } },
@@ -100,5 +114,20 @@ describe('checkOperations', () => {
     expect([...fields.properties]).toContain('a');
     expect([...fields.properties]).toContain('email');
     expect(fields.required.size).toBe(0);
+  });
+
+  it('checks the field errors of problem+json: what the app reads, and a text for every code', () => {
+    const doc = designDoc();
+    expect(checkFieldErrors(doc, fieldErrorFields, fieldErrorCodes)).toEqual([]);
+    const schemas = doc.components!.schemas!;
+    schemas.FieldError = { properties: { field: {}, message: {}, code: { enum: ['required', 'too-long', 'password-too-fun'] } } };
+    expect(checkFieldErrors(doc, fieldErrorFields, fieldErrorCodes)).toEqual([
+      'problem+json: field error "limit" missing from the API',
+      'problem+json: the app has no text for field error code "password-too-fun"',
+    ]);
+    schemas.Problem = { allOf: [{ properties: { errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } } } }] };
+    expect(checkFieldErrors(doc, { field: true }, ['required', 'too-long', 'password-too-fun'])).toEqual([]);
+    schemas.Problem = { properties: { detail: {} } };
+    expect(checkFieldErrors(doc, fieldErrorFields, fieldErrorCodes)).toEqual(['problem+json: no "errors" array of field errors declared']);
   });
 });

@@ -9,6 +9,8 @@ interface Schema {
   allOf?: Schema[];
   anyOf?: Schema[];
   oneOf?: Schema[];
+  items?: Schema;
+  enum?: unknown[];
 }
 interface MediaType {
   schema?: Schema;
@@ -107,4 +109,61 @@ export function checkOperations(doc: OpenApiDocument, operations: Record<string,
     }
   }
   return problems;
+}
+
+/** The schema of property `name`, looking through $ref, allOf, anyOf and oneOf. */
+function propertySchema(doc: OpenApiDocument, schema: Schema, name: string, depth = 0): Schema | undefined {
+  if (depth > 20) return undefined;
+  const r = resolve(doc, schema);
+  const own = r.properties?.[name];
+  if (own) return resolve(doc, own);
+  for (const branch of [...(r.allOf ?? []), ...(r.anyOf ?? []), ...(r.oneOf ?? [])]) {
+    const found = propertySchema(doc, branch, name, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The items of an array schema, also when it may be null (anyOf: [array, null]). */
+function itemSchema(doc: OpenApiDocument, schema: Schema, depth = 0): Schema | undefined {
+  if (depth > 20) return undefined;
+  const r = resolve(doc, schema);
+  if (r.items) return resolve(doc, r.items);
+  for (const branch of [...(r.anyOf ?? []), ...(r.oneOf ?? [])]) {
+    const found = itemSchema(doc, branch, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The schema of the API's problem+json answers (every one shares it). */
+function problemSchema(doc: OpenApiDocument): Schema | undefined {
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      for (const answer of Object.values(op.responses ?? {})) {
+        const schema = resolve(doc, answer).content?.['application/problem+json']?.schema;
+        if (schema) return resolve(doc, schema);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Every problem between the field errors the app reads and the document: a field it reads that the API
+ * doesn't declare, and a `code` the API may send that the app has no text for (it would show a generic one).
+ */
+export function checkFieldErrors(doc: OpenApiDocument, fields: Record<string, true>, codes: readonly string[]): string[] {
+  const problem = problemSchema(doc);
+  const errors = problem && propertySchema(doc, problem, 'errors');
+  const item = errors && itemSchema(doc, errors);
+  if (!item) return ['problem+json: no "errors" array of field errors declared'];
+  const { properties } = schemaFields(doc, item);
+  const out = Object.keys(fields)
+    .filter((f) => !properties.has(f))
+    .map((f) => `problem+json: field error "${f}" missing from the API`);
+  for (const code of propertySchema(doc, item, 'code')?.enum ?? []) {
+    if (!codes.includes(String(code))) out.push(`problem+json: the app has no text for field error code "${String(code)}"`);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import type {
   ChangePasswordRequest,
   EmailRequest,
+  FieldError,
   Health,
   LoginRequest,
   PasswordResetConfirmRequest,
@@ -75,3 +76,6 @@ export const operations = {
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;
+
+/** The fields the web app reads from each field error of a 422 (problem+json `errors[]`). */
+export const fieldErrorFields: Fields<FieldError> = { field: true, message: true, code: true, limit: true };

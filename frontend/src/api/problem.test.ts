@@ -11,7 +11,13 @@ describe('problem+json', () => {
         status: 422,
         detail: 'Check the fields',
         instance: 'req-123',
-        errors: [{ field: 'body.email', message: 'Not an email' }, { field: ['body', 'password'], message: 'Too short' }, { nope: 1 }],
+        errors: [
+          { field: 'body.email', message: 'Not an email', code: 'invalid-email' },
+          { field: ['body', 'password'], message: 'Too short', code: 'password-too-short', limit: 8 },
+          { field: 'body.sleep_ms', message: 'Too large', code: 'too-large', limit: '10000' },
+          { field: 'body.full_name', message: 'From an older API' },
+          { nope: 1 },
+        ],
       }),
       { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
     );
@@ -25,8 +31,10 @@ describe('problem+json', () => {
       detail: 'Check the fields',
       instance: 'req-123',
       errors: [
-        { field: 'body.email', message: 'Not an email' },
-        { field: 'body.password', message: 'Too short' },
+        { field: 'body.email', message: 'Not an email', code: 'invalid-email' },
+        { field: 'body.password', message: 'Too short', code: 'password-too-short', limit: 8 },
+        { field: 'body.sleep_ms', message: 'Too large', code: 'too-large' },
+        { field: 'body.full_name', message: 'From an older API', code: '' },
       ],
     });
   });
@@ -55,14 +63,18 @@ describe('problem+json', () => {
     expect(fieldName('body.email')).toBe('email');
     expect(fieldName('body/new_password')).toBe('new_password');
     expect(fieldName('')).toBe('');
-    const problem = toProblem(
-      { errors: [{ field: 'email', message: 'taken' }, { field: 'email', message: 'again' }, { field: 'plan', message: 'bad plan' }] },
-      422,
-      '',
-      null,
-    );
-    expect(splitFieldErrors(problem, ['email', 'password'])).toEqual({ fields: { email: 'taken' }, rest: ['again', 'bad plan'] });
+    const taken = { field: 'email', message: 'taken', code: 'invalid-value' };
+    const plan = { field: 'plan', message: 'bad plan', code: 'invalid-value' };
+    const problem = toProblem({ errors: [taken, { ...taken, message: 'again' }, plan] }, 422, '', null);
+    // One error per field is enough to show; a field the form doesn't have goes to the rest.
+    expect(splitFieldErrors(problem, ['email', 'password'])).toEqual({ fields: { email: taken }, rest: [plan] });
     expect(splitFieldErrors(toProblem(null, 400, '', null), ['email'])).toEqual({ fields: {}, rest: [] });
+  });
+
+  it('knows the slug of Ayni problem types only', () => {
+    expect(new ApiError(toProblem({ type: 'https://ayni.app/problems/email-taken' }, 409, '', null)).slug).toBe('email-taken');
+    expect(new ApiError(toProblem({ type: 'https://proxy.example/problems/email-taken' }, 409, '', null)).slug).toBe('');
+    expect(new ApiError(toProblem(null, 502, '', null)).slug).toBe('');
   });
 
   it('uses detail, else title, as the message', () => {

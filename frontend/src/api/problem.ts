@@ -1,6 +1,19 @@
 import type { FieldError, Problem } from './types';
 
-/** The API answered with an error (a problem+json body, or something we turned into one). */
+const PROBLEM_BASE = 'https://ayni.app/problems/';
+
+/**
+ * The slug of one of Ayni's problem types: "https://ayni.app/problems/invalid-credentials" ->
+ * "invalid-credentials"; "" for any other type (about:blank, a proxy's own), which only its status explains.
+ */
+export function problemSlug(type: string): string {
+  return type.startsWith(PROBLEM_BASE) ? type.slice(PROBLEM_BASE.length) : '';
+}
+
+/**
+ * The API answered with an error (a problem+json body, or something we turned into one). Its message is
+ * the API's English detail, for developers and the console; the screen shows i18n/problems.ts instead.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem;
@@ -15,10 +28,8 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
   }
 
-  /** The problem slug: "https://ayni.app/problems/invalid-credentials" -> "invalid-credentials". */
   get slug(): string {
-    const type = this.problem.type;
-    return type.slice(type.lastIndexOf('/') + 1);
+    return problemSlug(this.problem.type);
   }
 }
 
@@ -51,16 +62,18 @@ export function fieldName(field: string): string {
   return parts[parts.length - 1] ?? field;
 }
 
+function parseFieldError(item: unknown): FieldError | null {
+  if (!isRecord(item) || typeof item.message !== 'string') return null;
+  const field = Array.isArray(item.field) ? item.field.join('.') : item.field;
+  // No code (an older API): the error still counts, and shows the generic text for its field.
+  const error: FieldError = { field: typeof field === 'string' ? field : '', message: item.message, code: typeof item.code === 'string' ? item.code : '' };
+  if (typeof item.limit === 'number' && Number.isFinite(item.limit)) error.limit = item.limit;
+  return error;
+}
+
 function parseErrors(value: unknown): FieldError[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  const out: FieldError[] = [];
-  for (const item of value) {
-    if (isRecord(item) && typeof item.message === 'string') {
-      const field = Array.isArray(item.field) ? item.field.join('.') : item.field;
-      out.push({ field: typeof field === 'string' ? field : '', message: item.message });
-    }
-  }
-  return out;
+  return value.map(parseFieldError).filter((e): e is FieldError => e !== null);
 }
 
 /** A problem from any value: keeps what is well-formed, fills the rest from the response. */
@@ -102,17 +115,17 @@ export async function problemFromResponse(res: Response): Promise<ApiError> {
   return new ApiError(problem, parseRetryAfter(res.headers.get('Retry-After')));
 }
 
-/** Field errors keyed by field name, and the messages that match no known field. */
+/** Field errors keyed by field name (the first of each), and the errors that match no known field. */
 export function splitFieldErrors(
   problem: Problem,
   knownFields: readonly string[],
-): { fields: Record<string, string>; rest: string[] } {
-  const fields: Record<string, string> = {};
-  const rest: string[] = [];
+): { fields: Record<string, FieldError>; rest: FieldError[] } {
+  const fields: Record<string, FieldError> = {};
+  const rest: FieldError[] = [];
   for (const e of problem.errors ?? []) {
     const name = fieldName(e.field);
-    if (knownFields.includes(name) && !(name in fields)) fields[name] = e.message;
-    else rest.push(e.message);
+    if (knownFields.includes(name) && !(name in fields)) fields[name] = e;
+    else if (!knownFields.includes(name)) rest.push(e);
   }
   return { fields, rest };
 }

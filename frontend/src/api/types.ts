@@ -60,9 +60,35 @@ export interface Health {
   services: Record<string, ServiceStatus | string>;
 }
 
+/** Why a field was refused: what the web app turns into a text in its own language. */
+export type FieldErrorCode =
+  | 'required'
+  | 'not-allowed'
+  | 'invalid-type'
+  | 'too-short'
+  | 'too-long'
+  | 'too-small'
+  | 'too-large'
+  | 'invalid-email'
+  | 'invalid-value'
+  | 'password-too-short'
+  | 'password-too-long'
+  | 'password-is-email'
+  | 'password-is-email-name'
+  | 'password-too-common'
+  | 'password-incorrect';
+
+/**
+ * One refused field of a 422. `message` is the API's English for REST clients: the web app never
+ * shows it, it shows its own text for `code` (i18n/problems.ts).
+ */
 export interface FieldError {
   field: string;
   message: string;
+  /** One of FieldErrorCode, or one newer than this app (it then shows a generic text). */
+  code: string;
+  /** The bound a length or size rule broke (characters, or the number itself). */
+  limit?: number;
 }
 
 /** RFC 9457 problem details, as the API sends them. */

@@ -1,6 +1,8 @@
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { ApiError, NetworkError, SessionExpiredError, splitFieldErrors } from '../api/problem';
+import type { FieldError } from '../api/types';
 import type { Translate } from '../i18n/i18n';
+import { fieldErrorText, problemText } from '../i18n/problems';
 
 export type Values<K extends string> = Record<K, string>;
 export type Errors<K extends string> = Partial<Record<K, string>>;
@@ -11,24 +13,19 @@ export interface FormMessage {
   requestId?: string;
 }
 
-/** The message to show for an error that no field claims. */
+/** The message to show for an error that no field claims, in the app's language. */
 export function describeError(error: unknown, t: Translate): FormMessage {
   if (error instanceof NetworkError) return { text: t('error.offline') };
   if (error instanceof SessionExpiredError) return { text: t('error.sessionExpired') };
   if (error instanceof ApiError) {
-    const { problem } = error;
-    if (problem.status === 429) {
-      return { text: error.retryAfter ? t('error.tooMany', { seconds: error.retryAfter }) : t('error.tooManyNoTime') };
-    }
-    if (problem.status >= 500) {
-      const id = problem.instance ?? '—';
-      return { text: problem.detail ?? t('error.server', { id }), requestId: problem.instance };
-    }
-    return { text: problem.detail ?? problem.title };
+    const text = problemText(error.problem, error.retryAfter, t);
+    return error.status >= 500 && error.problem.instance ? { text, requestId: error.problem.instance } : { text };
   }
   return { text: t('error.generic') };
 }
 
+/** What the last submit met, kept as data so that its text follows a change of language. */
+type Failure = { kind: 'invalid' } | { kind: 'error'; error: unknown };
 interface FormOptions<K extends string> {
   initial: Values<K>;
   validate: (values: Values<K>) => Errors<K>;
@@ -45,34 +42,40 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
   const [values, setValues] = useState<Values<K>>(initial);
   const [touched, setTouched] = useState<Partial<Record<K, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Errors<K>>({});
-  const [formError, setFormError] = useState<FormMessage | null>(null);
+  const [serverErrors, setServerErrors] = useState<Partial<Record<K, FieldError>>>({});
+  const [failure, setFailure] = useState<Failure | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const busy = useRef(false);
 
   const clientErrors = validate(values);
   const names = Object.keys(initial) as K[];
 
-  const errorFor = (name: K): string | undefined =>
-    serverErrors[name] ?? (touched[name] || submitted ? clientErrors[name] : undefined);
+  const formError: FormMessage | null =
+    failure === null ? null : failure.kind === 'invalid' ? { text: t('validation.fixErrors') } : describeError(failure.error, t);
+
+  const errorFor = (name: K): string | undefined => {
+    const server = serverErrors[name];
+    if (server) return fieldErrorText(server, t);
+    return touched[name] || submitted ? clientErrors[name] : undefined;
+  };
 
   const setValue = useCallback((name: K, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));
-    setServerErrors((e) => (name in e ? (Object.fromEntries(Object.entries(e).filter(([k]) => k !== name)) as Errors<K>) : e));
+    setServerErrors((e) => (name in e ? (Object.fromEntries(Object.entries(e).filter(([k]) => k !== name)) as typeof e) : e));
   }, []);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const formEl = event.currentTarget;
-    const focusFirstInvalid = (errs: Errors<K>) => {
+    const focusFirstInvalid = (errs: Partial<Record<string, unknown>>) => {
       const first = names.find((n) => errs[n]);
       if (first) formEl.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
     };
     if (busy.current) return;
     setSubmitted(true);
-    setFormError(null);
+    setFailure(null);
     if (names.some((n) => clientErrors[n])) {
-      setFormError({ text: t('validation.fixErrors') });
+      setFailure({ kind: 'invalid' });
       focusFirstInvalid(clientErrors);
       return;
     }
@@ -81,19 +84,14 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     try {
       await onSubmit(values);
     } catch (error) {
-      if (error instanceof ApiError) {
-        const { fields, rest } = splitFieldErrors(error.problem, names);
-        setServerErrors(fields as Errors<K>);
-        const generic = describeError(error, t);
-        const text = rest.length > 0 ? rest.join(' ') : generic.text;
-        if (Object.keys(fields).length > 0 && rest.length === 0) {
-          setFormError({ text: t('validation.fixErrors') });
-          focusFirstInvalid(fields as Errors<K>);
-        } else {
-          setFormError({ ...generic, text });
-        }
+      const { fields, rest } = error instanceof ApiError ? splitFieldErrors(error.problem, names) : { fields: {}, rest: [] };
+      setServerErrors(fields as Partial<Record<K, FieldError>>);
+      // Every refused field is on the form: the fields say what is wrong. Else the problem says it.
+      if (Object.keys(fields).length > 0 && rest.length === 0) {
+        setFailure({ kind: 'invalid' });
+        focusFirstInvalid(fields);
       } else {
-        setFormError(describeError(error, t));
+        setFailure({ kind: 'error', error });
       }
     } finally {
       busy.current = false;
@@ -109,5 +107,8 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     onBlur: () => setTouched((tc) => (tc[name] ? tc : { ...tc, [name]: true })),
   });
 
-  return { values, setValue, field, handleSubmit, submitting, formError, setFormError };
+  /** The error of the last submit, for a page that offers a way out of it (a link, a resend). */
+  const submitError = failure?.kind === 'error' ? failure.error : null;
+
+  return { values, setValue, field, handleSubmit, submitting, formError, submitError };
 }

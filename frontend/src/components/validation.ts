@@ -17,13 +17,13 @@ export function emailError(value: string, t: Translate): string | undefined {
 export function passwordError(value: string, t: Translate, isNew = true): string | undefined {
   if (!value) return t('validation.required');
   if (!isNew) return undefined;
-  if (value.length < PASSWORD_MIN) return t('validation.passwordShort', { min: PASSWORD_MIN });
-  if (value.length > PASSWORD_MAX) return t('validation.passwordLong', { max: PASSWORD_MAX });
+  if (value.length < PASSWORD_MIN) return t('validation.passwordShort', { limit: PASSWORD_MIN });
+  if (value.length > PASSWORD_MAX) return t('validation.passwordLong', { limit: PASSWORD_MAX });
   return undefined;
 }
 
 export function nameError(value: string, t: Translate, required = false): string | undefined {
   if (required && !value.trim()) return t('validation.required');
-  if (value.trim().length > NAME_MAX) return t('validation.nameLong', { max: NAME_MAX });
+  if (value.trim().length > NAME_MAX) return t('validation.nameLong', { limit: NAME_MAX });
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
 import { es } from './es';
-import { detectLang, dictionaries, format } from './i18n';
+import { detectLang, dictionaries, format, translator } from './i18n';
 
 describe('i18n', () => {
   it('every language has every key, none empty, with the same placeholders', () => {
@@ -27,5 +27,12 @@ describe('i18n', () => {
   it('fills placeholders and leaves unknown ones', () => {
     expect(format('Hola, {name} {x}', { name: 'Ana' })).toBe('Hola, Ana {x}');
     expect(format('plain')).toBe('plain');
+    expect(format('{constructor} {toString}', { name: 'Ana' })).toBe('{constructor} {toString}');
+  });
+
+  it('writes numbers the way the language does', () => {
+    expect(format('{n} de {id}', { n: 10000, id: '10000' }, 'es-CL')).toBe('10.000 de 10000');
+    expect(format('{n}', { n: 10000 }, 'en')).toBe('10,000');
+    expect(translator('es')('validation.passwordLong', { limit: 1024 })).toBe('La contraseña puede tener como máximo 1.024 caracteres.');
   });
 });

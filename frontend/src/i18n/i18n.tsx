@@ -26,12 +26,25 @@ function readSaved(): string | null {
 
 export type Params = Record<string, string | number>;
 
-export function format(template: string, params?: Params): string {
+/** Fills {name} holes; numbers are written the locale's way (10.000 in es-CL, 10,000 in en). */
+export function format(template: string, params?: Params, locale?: string): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => {
+    if (!Object.hasOwn(params, name)) return match;
+    const value = params[name];
+    return typeof value === 'number' ? value.toLocaleString(locale) : String(value);
+  });
 }
 
 export type Translate = (key: MessageKey, params?: Params) => string;
+
+export const locales: Record<Lang, string> = { es: 'es-CL', en: 'en' };
+
+/** `t` for one language: its dictionary, numbers written its way. */
+export function translator(lang: Lang): Translate {
+  const dict = dictionaries[lang];
+  return (key, params) => format(dict[key], params, locales[lang]);
+}
 
 interface I18n {
   lang: Lang;
@@ -52,14 +65,11 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
       // private mode: the choice lasts for this page only
     }
   }, []);
-  const locale = lang === 'es' ? 'es-CL' : 'en';
+  const locale = locales[lang];
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
-  const value = useMemo<I18n>(() => {
-    const dict = dictionaries[lang];
-    return { lang, locale, setLang, t: (key, params) => format(dict[key], params) };
-  }, [lang, locale, setLang]);
+  const value = useMemo<I18n>(() => ({ lang, locale, setLang, t: translator(lang) }), [lang, locale, setLang]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -4,7 +4,7 @@ import { api } from '../api/api';
 import { useAuth } from '../auth/AuthContext';
 import { Alert, SubmitButton } from '../components/Alert';
 import { Field, NewPasswordField } from '../components/Field';
-import { describeError, useForm, type FormMessage } from '../components/form';
+import { describeError, useForm } from '../components/form';
 import { PageTitle } from '../components/Layout';
 import { nameError, passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
@@ -70,22 +70,23 @@ function Sessions() {
   const { signOut } = useAuth();
   const navigate = useNavigate();
   const [busy, setBusy] = useState<'one' | 'all' | null>(null);
-  const [error, setError] = useState<FormMessage | null>(null);
+  // Kept as it came, so that its text follows a change of language.
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const run = async (everywhere: boolean) => {
     if (busy) return;
     setBusy(everywhere ? 'all' : 'one');
-    setError(null);
+    setFailure(null);
     try {
       await signOut({ everywhere });
       navigate('/sign-in', { replace: true });
     } catch (e) {
-      setError(describeError(e, t));
+      setFailure({ error: e });
       setBusy(null);
     }
   };
   return (
     <>
-      <Alert message={error} />
+      <Alert message={failure && describeError(failure.error, t)} />
       <div className="actions">
         <button type="button" className="button" disabled={busy !== null} aria-busy={busy === 'one'} onClick={() => void run(false)}>
           {busy === 'one' ? t('account.signingOut') : t('account.signOut')}

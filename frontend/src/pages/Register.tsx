@@ -1,5 +1,6 @@
 import { Link, useNavigate } from 'react-router';
 import { api } from '../api/api';
+import { ApiError } from '../api/problem';
 import { Alert, SubmitButton } from '../components/Alert';
 import { Field, NewPasswordField } from '../components/Field';
 import { useForm } from '../components/form';
@@ -27,6 +28,8 @@ export function Register() {
       navigate('/check-your-email');
     },
   });
+  // The address has an account already: offer the two ways into it.
+  const taken = form.submitError instanceof ApiError && form.submitError.slug === 'email-taken';
   return (
     <section className="card card--narrow">
       <PageTitle>{t('register.title')}</PageTitle>
@@ -34,7 +37,13 @@ export function Register() {
         <Field {...form.field('full_name')} label={t('field.fullName')} autoComplete="name" optional />
         <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="email" required />
         <NewPasswordField {...form.field('password')} label={t('field.password')} />
-        <Alert message={form.formError} />
+        <Alert message={form.formError}>
+          {taken ? (
+            <p className="links">
+              <Link to="/sign-in">{t('register.signIn')}</Link> · <Link to="/forgot-password">{t('signIn.forgot')}</Link>
+            </p>
+          ) : null}
+        </Alert>
         <SubmitButton busy={form.submitting} label={t('register.submit')} busyLabel={t('register.submitting')} />
       </form>
       <p className="links">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../api/api';
 import { ApiError } from '../api/problem';
+import type { Problem } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Alert, SubmitButton } from '../components/Alert';
 import { Field, NewPasswordField } from '../components/Field';
@@ -9,6 +10,7 @@ import { useForm } from '../components/form';
 import { PageTitle } from '../components/Layout';
 import { passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
+import { linkProblemText } from '../i18n/problems';
 
 export function ResetPassword() {
   const { t } = useI18n();
@@ -16,7 +18,8 @@ export function ResetPassword() {
   const { status, signOut } = useAuth();
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const [invalid, setInvalid] = useState(!token);
+  // The link is unusable: no token, or the API refused it (its problem says why, when it does).
+  const [invalid, setInvalid] = useState<{ problem?: Problem } | null>(token ? null : {});
   const form = useForm({
     t,
     initial: { new_password: '', confirm: '' },
@@ -34,7 +37,7 @@ export function ResetPassword() {
           (error.status === 400 || error.status === 404 || error.status === 410 ||
             (error.problem.errors ?? []).some((e) => e.field.endsWith('token')));
         if (tokenProblem) {
-          setInvalid(true);
+          setInvalid({ problem: error.problem });
           return;
         }
         throw error;
@@ -48,7 +51,7 @@ export function ResetPassword() {
     <section className="card card--narrow">
       <PageTitle>{t('reset.title')}</PageTitle>
       {invalid ? (
-        <Alert message={{ text: t('reset.invalid') }}>
+        <Alert message={{ text: linkProblemText(invalid.problem, 'reset.invalid', t) }}>
           <p>
             <Link to="/forgot-password">{t('reset.askNew')}</Link>
           </p>

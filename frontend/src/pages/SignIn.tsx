@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/problem';
 import { useAuth } from '../auth/AuthContext';
@@ -10,9 +9,9 @@ import { emailError, passwordError } from '../components/validation';
 import { useI18n } from '../i18n/i18n';
 import { rememberPendingEmail } from './CheckEmail';
 
-/** Problems that mean "the account exists but the email isn't confirmed". */
+/** The account exists but its email isn't confirmed (a disabled account is a 403 too: not this one). */
 function isUnverified(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 403 || /verif/.test(error.slug));
+  return error instanceof ApiError && error.slug === 'email-not-verified';
 }
 
 export function SignIn() {
@@ -20,20 +19,13 @@ export function SignIn() {
   const { signIn, reason } = useAuth();
   const location = useLocation();
   const state = location.state as { notice?: 'passwordChanged' } | null;
-  const [unverifiedEmail, setUnverifiedEmail] = useState<string | null>(null);
 
   const form = useForm({
     t,
     initial: { email: '', password: '' },
     validate: (v) => ({ email: emailError(v.email, t), password: passwordError(v.password, t, false) }),
     onSubmit: async (v) => {
-      setUnverifiedEmail(null);
-      try {
-        await signIn({ email: v.email.trim(), password: v.password });
-      } catch (error) {
-        if (isUnverified(error)) setUnverifiedEmail(v.email.trim());
-        throw error;
-      }
+      await signIn({ email: v.email.trim(), password: v.password });
       // PublicOnly sends the now signed-in user on to state.from.
     },
   });
@@ -55,10 +47,10 @@ export function SignIn() {
         <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="username" required />
         <Field {...form.field('password')} label={t('field.password')} type="password" autoComplete="current-password" required />
         <Alert message={form.formError}>
-          {unverifiedEmail ? (
+          {isUnverified(form.submitError) ? (
             <p>
               {t('signIn.unverified')}{' '}
-              <Link to="/check-your-email" onClick={() => rememberPendingEmail(unverifiedEmail)}>
+              <Link to="/check-your-email" onClick={() => rememberPendingEmail(form.values.email.trim())}>
                 {t('signIn.resend')}
               </Link>
             </p>

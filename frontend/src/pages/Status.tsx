@@ -3,7 +3,7 @@ import { api } from '../api/api';
 import { connectivity } from '../api/connectivity';
 import type { Health } from '../api/types';
 import { Alert } from '../components/Alert';
-import { describeError, type FormMessage } from '../components/form';
+import { describeError } from '../components/form';
 import { Loading, PageTitle } from '../components/Layout';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/es';
@@ -23,7 +23,8 @@ function serviceLabel(name: string, t: (k: MessageKey) => string): string {
 export function Status({ intervalMs = REFRESH_SECONDS * 1000 }: { intervalMs?: number }) {
   const { t, locale } = useI18n();
   const [health, setHealth] = useState<Health | null>(null);
-  const [error, setError] = useState<FormMessage | null>(null);
+  // Kept as it came, so that its text follows a change of language.
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
   const [checking, setChecking] = useState(false);
   const controller = useRef<AbortController | null>(null);
 
@@ -34,11 +35,11 @@ export function Status({ intervalMs = REFRESH_SECONDS * 1000 }: { intervalMs?: n
     try {
       const h = await api.health(c.signal);
       setHealth(h);
-      setError(null);
+      setFailure(null);
     } catch (e) {
-      if (!c.signal.aborted) setError(describeError(e, t));
+      if (!c.signal.aborted) setFailure({ error: e });
     }
-  }, [t]);
+  }, []);
 
   const refreshNow = async () => {
     setChecking(true);
@@ -64,8 +65,8 @@ export function Status({ intervalMs = REFRESH_SECONDS * 1000 }: { intervalMs?: n
     <section className="card">
       <PageTitle>{t('status.title')}</PageTitle>
       <p className="muted">{t('status.refreshEvery', { seconds: Math.round(intervalMs / 1000) })}</p>
-      <Alert message={error} />
-      {!health && !error ? <Loading /> : null}
+      <Alert message={failure && describeError(failure.error, t)} />
+      {!health && !failure ? <Loading /> : null}
       {health ? (
         <>
           <p className="status-overall" role="status">

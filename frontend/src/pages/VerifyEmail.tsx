@@ -6,9 +6,10 @@ import { ApiError } from '../api/problem';
 import type { User } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Alert } from '../components/Alert';
-import { describeError, type FormMessage } from '../components/form';
+import { describeError } from '../components/form';
 import { Loading, PageTitle } from '../components/Layout';
 import { useI18n } from '../i18n/i18n';
+import { linkProblemText } from '../i18n/problems';
 import { ResendForm, pendingEmail } from './CheckEmail';
 
 // A verification token works once: the same token (React's double effects, a quick re-render)
@@ -25,7 +26,8 @@ export function verifyOnce(token: string): Promise<User> {
   return p;
 }
 
-type State = { kind: 'working' } | { kind: 'done' } | { kind: 'invalid' } | { kind: 'error'; message: FormMessage };
+/** `error` is kept as it came, so that its text follows a change of language. */
+type State = { kind: 'working' } | { kind: 'done' } | { kind: 'invalid'; error?: ApiError } | { kind: 'error'; error: unknown };
 
 export function VerifyEmail() {
   const { t } = useI18n();
@@ -40,11 +42,11 @@ export function VerifyEmail() {
       () => setState({ kind: 'done' }),
       (error: unknown) => {
         // 4xx: the token is wrong, used or expired. Anything else: worth a retry.
-        if (error instanceof ApiError && error.status < 500 && error.status !== 429) setState({ kind: 'invalid' });
-        else setState({ kind: 'error', message: describeError(error, t) });
+        if (error instanceof ApiError && error.status < 500 && error.status !== 429) setState({ kind: 'invalid', error });
+        else setState({ kind: 'error', error });
       },
     );
-  }, [token, t]);
+  }, [token]);
 
   const run = useCallback(() => {
     setState({ kind: 'working' });
@@ -76,7 +78,7 @@ export function VerifyEmail() {
         </>
       ) : null}
       {state.kind === 'error' ? (
-        <Alert message={state.message}>
+        <Alert message={describeError(state.error, t)}>
           <button type="button" className="button" onClick={run}>
             {t('banner.retry')}
           </button>
@@ -84,7 +86,7 @@ export function VerifyEmail() {
       ) : null}
       {state.kind === 'invalid' ? (
         <>
-          <Alert message={{ text: token ? t('verify.invalid') : t('verify.missing') }} />
+          <Alert message={{ text: token ? linkProblemText(state.error?.problem, 'verify.invalid', t) : t('verify.missing') }} />
           <p>{t('verify.askNew')}</p>
           <ResendForm initialEmail={pendingEmail()} />
         </>
