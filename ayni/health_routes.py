@@ -64,6 +64,7 @@ routes = [
         summary="Liveness",
         response=Liveness,
         tags=["health"],
+        uses_services=False,
     ),
     ApiRoute(
         "/api/v1/health",
@@ -72,7 +73,7 @@ routes = [
         access=Access.PUBLIC,
         summary="Health of the API and its dependencies",
         response=HealthReport,
-        errors=[503],
+        response_statuses=[503],
         tags=["health"],
     ),
 ]

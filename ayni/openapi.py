@@ -1,29 +1,57 @@
-"""The OpenAPI 3.1 document, generated from the app's ApiRoutes (never kept by hand), and a page to read it."""
+"""The OpenAPI 3.1 document, generated from the app's ApiRoutes (never kept by hand).
+
+The document is the contract: every status an operation can answer is listed with its body, so a client (and
+schemathesis, in tests/test_contract.py) can hold the API to it."""
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from collections.abc import Iterable
-from http import HTTPStatus
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema, models_json_schema
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from ayni.apidocs import BEARER, SIGNING_IN
+from ayni.problems import FieldErrorCode, status_phrase
 from ayni.routing import Access, ApiRoute
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-z]+))?}")
 
+DESCRIPTION = """\
+Every error is an RFC 9457 `application/problem+json` body: `type` (a URL ending in a slug that names the
+problem, e.g. `.../problems/validation-error`), `title`, `status`, `detail` (in English, for people) and
+`instance` (the request id, also in the `X-Request-ID` header). A 422 adds `errors`, one item per invalid
+field: `field`, `message` (English), `code` (for programs; the list is in the `FieldError` schema) and, for
+length and size rules, `limit`. Bodies are JSON in UTF-8 and are read strictly: a string is never taken for a
+number, nor a number for true/false. Query parameters are text and are read as the type they document."""
 
-class _ProblemField(BaseModel):
-    field: str
-    message: str
+
+def _optional(schema: dict[str, Any]) -> None:
+    """A field that is left out when it has no value (never sent as null): no default in the schema."""
+    schema.pop("default", None)
+
+
+class FieldError(BaseModel):
+    """One invalid field of a 422."""
+
+    field: str = Field(description="The field's name; nested fields are joined with dots.")
+    message: str = Field(description="What is wrong, in English.")
+    code: FieldErrorCode = Field(
+        description="What is wrong, for programs: `required`, `not-allowed` (a field the request does not "
+        "have), `invalid-type` (the wrong JSON type), `too-short` / `too-long` (text length, see `limit`), "
+        "`too-small` / `too-large` (numbers, see `limit`), `invalid-email`, `invalid-value` (anything else "
+        "about the value), `password-too-short` / `password-too-long` (see `limit`), `password-is-email`, "
+        "`password-is-email-name`, `password-too-common`, `password-incorrect` (the current password is not "
+        "the account's)."
+    )
+    limit: float | SkipJsonSchema[None] = Field(
+        None, description="The bound that was crossed, for the length and size codes.", json_schema_extra=_optional
+    )
 
 
 class Problem(BaseModel):
@@ -34,11 +62,52 @@ class Problem(BaseModel):
     status: int
     detail: str
     instance: str | None = None
-    errors: list[_ProblemField] | None = None
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        None, description="Only in 422 answers.", json_schema_extra=_optional
+    )
+
+
+assert set(get_args(FieldErrorCode)) == set(FieldError.model_json_schema()["properties"]["code"]["enum"]), (
+    "every field error code is documented"
+)
+
+# Headers some problem answers always carry (RFC 6750 for 401, RFC 9110 for 429) or may carry (503).
+_PROBLEM_HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "required": True,
+            "description": "`Bearer error=...` (RFC 6750).",
+            "schema": {"type": "string"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "required": True,
+            "description": "Seconds until a new attempt can succeed.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+    503: {
+        "Retry-After": {
+            "required": False,
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
+}
 
 
 def _operation_id(route: ApiRoute, method: str) -> str:
     return f"{method.lower()}_{route.name}"
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is text or absent, never JSON null: `X | None` documents as X."""
+    branches = [b for b in schema.get("anyOf", []) if b != {"type": "null"}]
+    if len(branches) != 1:
+        return schema
+    rest = {k: v for k, v in schema.items() if k != "anyOf" and not (k == "default" and v is None)}
+    return {**branches[0], **rest}
 
 
 def _parameters(route: ApiRoute, components: dict[str, Any]) -> list[dict[str, Any]]:
@@ -52,19 +121,53 @@ def _parameters(route: ApiRoute, components: dict[str, Any]) -> list[dict[str, A
         query_schema: dict[str, Any] = route.query_model.model_json_schema(ref_template=REF)
         required = query_schema.get("required", [])
         for name, prop in query_schema.get("properties", {}).items():
-            parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+            parameter = {"name": name, "in": "query", "required": name in required, "schema": _without_null(prop)}
+            if "description" in parameter["schema"]:
+                parameter["description"] = parameter["schema"]["description"]
+            parameters.append(parameter)
         components.update(query_schema.get("$defs", {}))
     return parameters
 
 
-def _problem_responses(statuses: Iterable[int]) -> dict[str, Any]:
-    return {
-        str(status): {
-            "description": HTTPStatus(status).phrase,
-            "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
-        }
-        for status in statuses
+def error_statuses(route: ApiRoute) -> set[int]:
+    """Every error status the route can answer: its own, and those of what it goes through."""
+    statuses = {*route.error_statuses, 500}
+    if route.uses_services:
+        statuses.add(503)  # PostgreSQL or Redis unreachable
+    if route.access is Access.USER:
+        statuses |= {400, 401}  # a malformed Authorization header; no valid token
+    if route.body_model is not None:
+        statuses |= {400, 413, 415, 422}  # not JSON; too large; not declared JSON; invalid fields
+    if route.query_model is not None:
+        statuses.add(422)
+    return statuses
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "description": status_phrase(status),
+        "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
     }
+    if status in _PROBLEM_HEADERS:
+        answer["headers"] = _PROBLEM_HEADERS[status]
+    return answer
+
+
+def _responses(route: ApiRoute) -> dict[str, Any]:
+    responses = {str(status): _problem_response(status) for status in sorted(error_statuses(route))}
+    for status in (route.status_code, *route.response_statuses):
+        answer: dict[str, Any] = {"description": status_phrase(status)}
+        content = dict(responses.get(str(status), {}).get("content", {}))
+        if route.response_model is not None:
+            content["application/json"] = {"schema": {"$ref": REF.format(model=route.response_model.__name__)}}
+        if content:
+            answer["content"] = content
+        if route.links and status == route.status_code:
+            answer["links"] = route.links
+        if route.response_headers and status == route.status_code:
+            answer["headers"] = {h: {"required": True, "schema": {"type": "string"}} for h in route.response_headers}
+        responses[str(status)] = answer
+    return dict(sorted(responses.items()))
 
 
 def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict[str, Any]:
@@ -80,23 +183,11 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
     for route in api_routes:
         path = _PATH_PARAM.sub(r"{\1}", route.path)
         for method in sorted((route.methods or set()) - {"HEAD"}):
-            statuses = {*route.error_statuses, 500}
-            if route.body_model is not None:
-                statuses |= {400, 413, 415, 422}
-            if route.access is Access.USER:
-                statuses.add(401)
-            success: dict[str, Any] = {"description": HTTPStatus(route.status_code).phrase}
-            if route.response_model is not None:
-                success["content"] = {
-                    "application/json": {"schema": {"$ref": REF.format(model=route.response_model.__name__)}}
-                }
-            if route.response_headers:
-                success["headers"] = {h: {"schema": {"type": "string"}} for h in route.response_headers}
             operation: dict[str, Any] = {
                 "operationId": _operation_id(route, method),
                 "summary": route.summary,
                 "tags": list(route.tags),
-                "responses": {str(route.status_code): success, **_problem_responses(sorted(statuses))},
+                "responses": _responses(route),
                 "x-access": route.access.value,
             }
             if route.endpoint.__doc__:
@@ -114,70 +205,17 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
             paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.1.0",
-        "info": {"title": f"{title} API", "version": version},
+        "info": {"title": f"{title} API", "version": version, "description": f"{DESCRIPTION}\n\n{SIGNING_IN}"},
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": BEARER}
+            },
         },
     }
 
 
 async def openapi_endpoint(request: Request) -> Response:
     return JSONResponse(request.app.state.openapi)
-
-
-_DOCS_STYLE = (
-    "body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}"
-    "h2{border-bottom:1px solid #d0d7de;padding-bottom:.3rem;margin-top:2rem}"
-    "code,pre{font-family:ui-monospace,monospace;background:#f6f8fa;border-radius:4px}"
-    "pre{padding:.75rem;overflow:auto}.op{margin:1.25rem 0}.m{font-weight:700;text-transform:uppercase;"
-    "display:inline-block;min-width:4.5rem}.lock{color:#9a6700}"
-)
-
-
-def render_docs(document: dict[str, Any]) -> str:
-    """A plain HTML rendering of the OpenAPI document: no scripts, nothing fetched from elsewhere."""
-    parts = [
-        "<!doctype html><html lang=en><meta charset=utf-8>",
-        "<meta name=viewport content='width=device-width,initial-scale=1'>",
-        f"<title>{html.escape(document['info']['title'])}</title><link rel=stylesheet href=docs.css>",
-        f"<h1>{html.escape(document['info']['title'])}</h1>",
-        "<p>Machine-readable: <a href=openapi.json><code>openapi.json</code></a> (OpenAPI 3.1). "
-        "Errors are RFC 9457 <code>application/problem+json</code>. "
-        "<span class=lock>&#128274;</span> marks routes that need <code>Authorization: Bearer</code>.</p>",
-    ]
-    by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for path, operations in document["paths"].items():
-        for method, op in operations.items():
-            by_tag.setdefault((op.get("tags") or ["general"])[0], []).append((path, method, op))
-    for tag, operations in sorted(by_tag.items()):
-        parts.append(f"<h2>{html.escape(tag)}</h2>")
-        for path, method, op in operations:
-            lock = " <span class=lock>&#128274;</span>" if op.get("security") else ""
-            parts.append(
-                f"<div class=op><span class=m>{method}</span><code>{html.escape(path)}</code>{lock}"
-                f"<div>{html.escape(op.get('summary', ''))}</div>"
-            )
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            if body:
-                parts.append(f"<div>Body: <code>{html.escape(body['$ref'].rsplit('/', 1)[1])}</code></div>")
-            codes = ", ".join(sorted(op["responses"]))
-            parts.append(f"<div>Responses: {html.escape(codes)}</div></div>")
-    parts.append("<h2>Schemas</h2>")
-    for name, schema in sorted(document["components"]["schemas"].items()):
-        parts.append(f"<h3 id='{html.escape(name)}'>{html.escape(name)}</h3>")
-        parts.append(f"<pre>{html.escape(json.dumps(schema, indent=2))}</pre>")
-    return "".join(parts)
-
-
-async def docs_endpoint(request: Request) -> Response:
-    return HTMLResponse(
-        request.app.state.docs_html,
-        headers={"content-security-policy": "default-src 'none'; style-src 'self'; frame-ancestors 'none'"},
-    )
-
-
-async def docs_css_endpoint(request: Request) -> Response:
-    return Response(_DOCS_STYLE, media_type="text/css")

@@ -7,19 +7,33 @@ OpenAPI document (`ayni.openapi`).
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic_core import ErrorDetails
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Receive, Scope, Send
 
-from ayni.problems import FieldError, Problem
+from ayni.problems import FIELD_ERROR_CODES, FieldError, FieldErrorCode, Problem
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+UTF8_BOM = b"\xef\xbb\xbf"
 Model = TypeVar("Model", bound=BaseModel)
+
+
+def _integral_float(value: Any) -> Any:
+    # JSON has one number type, and JSON Schema calls 10000.0 an integer: it is 10000. 1.5, true and "7" stay
+    # what they are, and strict validation refuses them.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_integral_float)]
+"""An integer field of a JSON body (use it for every one: strict validation refuses 10000.0 for `int`)."""
 
 
 class Access(Enum):
@@ -49,6 +63,9 @@ class ApiRoute(Route):
         tags: Sequence[str] = (),
         query: type[BaseModel] | None = None,
         response_headers: Sequence[str] = (),
+        response_statuses: Sequence[int] = (),
+        uses_services: bool = True,
+        links: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.access = access
         self.summary = summary
@@ -62,6 +79,12 @@ class ApiRoute(Route):
         self.error_statuses = tuple(errors)
         self.tags = tuple(tags)
         self.response_headers = tuple(response_headers)
+        # Statuses other than `status_code` whose answer is `response` too, not a problem (the health report's 503).
+        self.response_statuses = tuple(response_statuses)
+        # False for a route that touches neither PostgreSQL nor Redis: it never answers 503.
+        self.uses_services = uses_services
+        # OpenAPI links of the success answer: where a client goes next with what it got (the job it enqueued).
+        self.links = dict(links or {})
         super().__init__(path, self._wrap(endpoint), methods=list(methods), name=endpoint.__name__)
 
     def _wrap(self, endpoint: Endpoint) -> Endpoint:
@@ -70,10 +93,10 @@ class ApiRoute(Route):
                 authenticate: Authenticator = request.app.state.authenticate
                 request.state.user = await authenticate(request)
             if self.query_model is not None:
-                request.state.query = validate(self.query_model, dict(request.query_params), "query")
+                request.state.query = validate(self.query_model, query_fields(request), "query")
             if self.body_model is not None:
                 if self.body_required or (await request.body()).strip():
-                    request.state.body = validate(self.body_model, await read_json(request), "body")
+                    request.state.body = validate_json(self.body_model, await json_body(request))
                 else:
                     request.state.body = None
             return await endpoint(request)
@@ -82,47 +105,139 @@ class ApiRoute(Route):
         run.__doc__ = endpoint.__doc__
         return run
 
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Starlette answers a method this route lacks with this route's methods alone; another route of the
+        # same path (GET and PATCH /auth/me) may serve it, so the 405 lists every method of the path.
+        if self.methods and scope["method"] not in self.methods:
+            allowed = ", ".join(sorted(path_methods(scope["router"].routes, scope)))
+            raise HTTPException(405, headers={"Allow": allowed})
+        await super().handle(scope, receive, send)
 
-async def read_json(request: Request) -> Any:
-    content_type = request.headers.get("content-type", "")
+
+def path_methods(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
+    """Every method the routes serve at the path of `scope`, whatever its method."""
+    methods: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.methods and route.matches(scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return methods
+
+
+def query_fields(request: Request) -> dict[str, str]:
+    """The query as one string per name; a name given twice is an error, not a silent choice of one."""
+    fields: dict[str, str] = {}
+    repeated: list[str] = []
+    for name, value in request.query_params.multi_items():
+        if name in fields:
+            repeated.append(name)
+        fields[name] = value
+    if repeated:
+        errors = [FieldError(name, "Give this parameter once.", "invalid-type") for name in sorted(set(repeated))]
+        raise Problem(422, "validation-error", "The query has invalid fields.", errors=errors)
+    return fields
+
+
+async def json_body(request: Request) -> bytes:
+    """The raw body, once it is known to be there and declared JSON."""
     raw = await request.body()
     if not raw:
         raise Problem(400, "malformed-body", "The request needs a JSON body.")
-    media_type = content_type.split(";")[0].strip().lower()
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     # Only JSON media types: a cross-site form can send text/plain or form bodies without a preflight.
     if media_type != "application/json" and not (
         media_type.startswith("application/") and media_type.endswith("+json")
     ):
         raise Problem(415, "unsupported-media-type", "Send the body as application/json (Content-Type header).")
+    return raw.removeprefix(UTF8_BOM)  # RFC 8259 section 8.1: a parser may ignore one; some clients send it
+
+
+def validate_json(model: type[Model], raw: bytes) -> Model:
+    """A JSON body, parsed and validated in one pass, in strict mode: JSON has types, so a string is never
+    taken for a number nor a number for true/false. Text that is not JSON is a 400, invalid fields a 422."""
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Problem(400, "malformed-body", f"The body is not valid JSON: {exc}.") from None
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        if any(err["type"] == "json_invalid" for err in exc.errors(include_url=False)):
+            raise Problem(400, "malformed-body", unreadable_json(raw)) from None
+        raise _invalid(exc, "body") from None
+
+
+def unreadable_json(raw: bytes) -> str:
+    """Why `raw` could not be read as JSON, in our words (never the parser's own text)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "The body is not UTF-8 text; send JSON in UTF-8."
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"The body is not valid JSON (line {exc.lineno}, column {exc.colno})."
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        return "A number in the body has too many digits."
     except RecursionError:
-        raise Problem(400, "malformed-body", "The body's JSON is nested too deeply.") from None
+        return "The body's JSON is nested too deeply."
+    return (
+        "The body's JSON holds something this API does not read: a \\u escape that is half of a character, "
+        "a number of thousands of digits or nesting over 200 levels deep."
+    )
 
 
 def validate(model: type[Model], data: Any, location: str) -> Model:
+    """Fields that are strings by nature (the query): lax, so "20" is the number 20."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            FieldError(
-                ".".join(str(p) for p in err["loc"]) or location,
-                _message(err),
-            )
-            for err in exc.errors(include_url=False, include_input=False)
-        ]
-        raise Problem(422, "validation-error", f"The {location} has invalid fields.", errors=errors) from None
+        raise _invalid(exc, location) from None
 
 
-def _message(err: Any) -> str:
-    if err["type"] == "extra_forbidden":
-        return "This field is not allowed."
-    if err["type"] == "missing":
-        return "This field is required."
-    message: str = err["msg"]
-    return message
+def _invalid(exc: ValidationError, location: str) -> Problem:
+    errors = [field_error(err, location) for err in exc.errors(include_url=False, include_input=False)]
+    return Problem(422, "validation-error", f"The {location} has invalid fields.", errors=errors)
+
+
+def field_error(err: ErrorDetails, location: str) -> FieldError:
+    """One of pydantic's errors in our words, with a code for programs (never pydantic's own text)."""
+    where = ".".join(str(part) for part in err["loc"]) or location
+    kind, ctx = err["type"], err.get("ctx", {})
+    if kind in FIELD_ERROR_CODES:  # raised by our own validators, worded by us
+        return FieldError(where, err["msg"], cast(FieldErrorCode, kind), ctx.get("limit"))
+    if kind in _BOUNDS:
+        code, key, words = _BOUNDS[kind]
+        return FieldError(where, words.format(limit=ctx[key]), code, ctx[key])
+    message, code = _WORDS.get(kind, ("This value is not allowed here.", "invalid-value"))
+    return FieldError(where, message, code)
+
+
+_BOUNDS: dict[str, tuple[FieldErrorCode, str, str]] = {
+    "string_too_short": ("too-short", "min_length", "Use at least {limit} characters."),
+    "string_too_long": ("too-long", "max_length", "Use at most {limit} characters."),
+    "too_short": ("too-short", "min_length", "Give at least {limit} items."),
+    "too_long": ("too-long", "max_length", "Give at most {limit} items."),
+    "greater_than_equal": ("too-small", "ge", "Use a number of at least {limit}."),
+    "greater_than": ("too-small", "gt", "Use a number greater than {limit}."),
+    "less_than_equal": ("too-large", "le", "Use a number of at most {limit}."),
+    "less_than": ("too-large", "lt", "Use a number less than {limit}."),
+}
+_WORDS: dict[str, tuple[str, FieldErrorCode]] = {
+    "missing": ("This field is required.", "required"),
+    "extra_forbidden": ("This field is not allowed.", "not-allowed"),
+    "string_type": ("Expected text.", "invalid-type"),
+    "int_type": ("Expected a whole number.", "invalid-type"),
+    "int_parsing": ("Expected a whole number.", "invalid-type"),
+    "int_from_float": ("Expected a whole number.", "invalid-type"),
+    "float_type": ("Expected a number.", "invalid-type"),
+    "float_parsing": ("Expected a number.", "invalid-type"),
+    "bool_type": ("Expected true or false.", "invalid-type"),
+    "bool_parsing": ("Expected true or false.", "invalid-type"),
+    "model_type": ("Expected a JSON object.", "invalid-type"),
+    "model_attributes_type": ("Expected a JSON object.", "invalid-type"),
+    "dict_type": ("Expected a JSON object.", "invalid-type"),
+    "list_type": ("Expected a JSON array.", "invalid-type"),
+    "uuid_type": ("Expected a UUID.", "invalid-type"),
+    "uuid_parsing": ("Expected a UUID.", "invalid-value"),
+    "enum": ("This is not one of the allowed values.", "invalid-value"),
+    "literal_error": ("This is not one of the allowed values.", "invalid-value"),
+}
 
 
 def body_of(request: Request, model: type[Model]) -> Model:

@@ -19,6 +19,8 @@ from importlib.resources import files
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ayni.problems import FieldError
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # characters; checked by the request models before anything is hashed
 
@@ -87,19 +89,28 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def policy_problems(password: str, email: str | None) -> list[str]:
-    """Why `password` may not be chosen (empty when it may). Length and list checks only: no composition
-    rules (NIST 800-63B)."""
-    length = len(password)
-    if length < MIN_LENGTH:
-        return [f"Use at least {MIN_LENGTH} characters."]
-    if length > MAX_LENGTH:
-        return [f"Use at most {MAX_LENGTH} characters."]
+def length_problem(password: str, field: str = "password") -> FieldError | None:
+    """A new password's length rule: checked by the request models (`ayni.auth.schemas`) and the policy."""
+    if len(password) < MIN_LENGTH:
+        return FieldError(field, f"Use at least {MIN_LENGTH} characters.", "password-too-short", MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return FieldError(field, f"Use at most {MAX_LENGTH} characters.", "password-too-long", MAX_LENGTH)
+    return None
+
+
+def policy_problems(password: str, email: str | None, field: str = "password") -> list[FieldError]:
+    """Why `password` may not be chosen (empty when it may), as errors of `field`. Length and list checks
+    only: no composition rules (NIST 800-63B)."""
+    too_long_or_short = length_problem(password, field)
+    if too_long_or_short is not None:
+        return [too_long_or_short]
     folded = password.strip().casefold()
     if email is not None and folded == email.strip().casefold():
-        return ["The password must not be your email address."]
+        return [FieldError(field, "The password must not be your email address.", "password-is-email")]
     if email is not None and folded == email.strip().casefold().split("@", 1)[0] and len(folded) >= MIN_LENGTH:
-        return ["The password must not be the name part of your email address."]
+        return [
+            FieldError(field, "The password must not be the name part of your email address.", "password-is-email-name")
+        ]
     if folded in common_passwords():
-        return ["This password is too common; choose another."]
+        return [FieldError(field, "This password is too common; choose another.", "password-too-common")]
     return []

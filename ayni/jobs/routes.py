@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-from datetime import datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,14 +17,22 @@ from ayni.jobs.states import Status
 from ayni.jobs.views import JobPage, JobRecord, fetch_job, list_jobs
 from ayni.problems import Problem
 from ayni.resources import resources
-from ayni.routing import Access, ApiRoute, body_of, json_response, query_of
+from ayni.routing import Access, ApiRoute, WholeNumber, body_of, json_response, query_of
 
 
 class PingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sleep_ms: int = Field(0, ge=0, le=10_000, description="How long the ping actor sleeps.")
+    sleep_ms: WholeNumber = Field(0, ge=0, le=10_000, description="How long the ping actor sleeps.")
     fail: bool = Field(False, description="Make every attempt fail (to see retries, then `failed`).")
+
+
+# A cursor names the last job of a page: its creation time in microseconds since 1970 (UTC) and its id. Every
+# string of this form is a cursor (17 digits reach past the year 5000, inside what datetime holds), so the
+# document states the whole rule and nothing that passes it can overflow.
+CURSOR_PATTERN = r"^[0-9]{1,17}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_CURSOR = re.compile(CURSOR_PATTERN)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class JobListQuery(BaseModel):
@@ -32,7 +40,11 @@ class JobListQuery(BaseModel):
 
     status: Status | None = None
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the previous page.")
+    cursor: str | None = Field(
+        None,
+        description="`next_cursor` of the previous page; any other text is a 400 `invalid-cursor`.",
+        json_schema_extra={"pattern": CURSOR_PATTERN},
+    )
 
 
 def _user_id(request: Request) -> UUID:
@@ -40,15 +52,15 @@ def _user_id(request: Request) -> UUID:
 
 
 def encode_cursor(job: JobRecord) -> str:
-    return base64.urlsafe_b64encode(f"{job.created_at.isoformat()}|{job.id}".encode()).decode()
+    return f"{(job.created_at - _EPOCH) // timedelta(microseconds=1)}_{job.id}"
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        created, job_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), UUID(job_id)
-    except (ValueError, UnicodeDecodeError):
-        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.") from None
+    """The (created_at, id) a cursor names; a 400 for any text that is not a cursor."""
+    if not _CURSOR.fullmatch(cursor):
+        raise Problem(400, "invalid-cursor", "The cursor is not one this API gave out.")
+    micros, job_id = cursor.split("_")
+    return _EPOCH + timedelta(microseconds=int(micros)), UUID(job_id)
 
 
 async def ping(request: Request) -> Response:
@@ -70,7 +82,7 @@ async def get_job(request: Request) -> Response:
 async def get_jobs(request: Request) -> Response:
     """The signed-in user's jobs, newest first."""
     query = query_of(request, JobListQuery)
-    before = decode_cursor(query.cursor) if query.cursor else None
+    before = decode_cursor(query.cursor) if query.cursor is not None else None
     jobs = await list_jobs(
         resources(request).db, _user_id(request), status=query.status, limit=query.limit + 1, before=before
     )
@@ -90,9 +102,10 @@ def _routes() -> list[Any]:
             body=PingRequest,
             response=JobRecord,
             status_code=202,
-            errors=[503],
+            errors=[429, 503],
             tags=["jobs"],
             response_headers=["Location"],
+            links={"GetJob": {"operationId": "get_get_job", "parameters": {"job_id": "$response.body#/id"}}},
         ),
         ApiRoute(
             "/api/v1/jobs/{job_id:uuid}",

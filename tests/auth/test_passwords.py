@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from ayni.auth import passwords
 from ayni.auth.passwords import HashParams
-from ayni.auth.schemas import EmailRequest, is_email, normalize_email
+from ayni.auth.schemas import (
+    FULL_NAME_MAX,
+    EmailRequest,
+    RegisterRequest,
+    UpdateMeRequest,
+    is_email,
+    normalize_email,
+)
 
 # The properties hold for any parameters; cheap ones keep 100 examples fast. The real ones are tested below.
 CHEAP = HashParams(time_cost=1, memory_cost_kib=64, parallelism=1)
@@ -63,22 +73,30 @@ def test_unreadable_hashes_do_not_verify() -> None:
 
 
 @pytest.mark.parametrize(
-    ("password", "email", "fragment"),
+    ("password", "email", "code", "limit"),
     [
-        ("short", None, "at least 8"),
-        ("x" * 129, None, "at most 128"),
-        ("Ana@Example.cl", "ana@example.cl", "email address"),
-        ("anaperez", "anaperez@example.cl", "name part"),
-        ("password", None, "too common"),
-        ("Password123", None, "too common"),
-        ("contraseña", None, "too common"),
-        ("12345678", None, "too common"),
+        ("short", None, "password-too-short", 8),
+        ("x" * 129, None, "password-too-long", 128),
+        ("Ana@Example.cl", "ana@example.cl", "password-is-email", None),
+        ("anaperez", "anaperez@example.cl", "password-is-email-name", None),
+        ("password", None, "password-too-common", None),
+        ("Password123", None, "password-too-common", None),
+        ("contraseña", None, "password-too-common", None),
+        ("12345678", None, "password-too-common", None),
     ],
 )
-def test_policy_refuses(password: str, email: str | None, fragment: str) -> None:
-    problems = passwords.policy_problems(password, email)
-    assert problems
-    assert fragment in problems[0]
+def test_policy_refuses(password: str, email: str | None, code: str, limit: int | None) -> None:
+    [problem] = passwords.policy_problems(password, email, "new_password")
+    assert (problem.field, problem.code, problem.limit) == ("new_password", code, limit)
+    assert problem.message.endswith(".")
+
+
+@given(st.text(max_size=200), st.one_of(st.none(), st.emails()))
+def test_every_policy_problem_has_a_password_code(password: str, email: str | None) -> None:
+    for problem in passwords.policy_problems(password, email):
+        assert problem.code.startswith("password-")
+        assert problem.field == "password"
+        assert (problem.limit is not None) == (problem.code in ("password-too-short", "password-too-long"))
 
 
 @pytest.mark.parametrize("password", ["correct horse battery staple", "ñandú-veloz-42", "aaaaaaaa", " spaced  out "])
@@ -134,3 +152,34 @@ def test_a_valid_email_validates_to_its_normal_form(raw: str) -> None:
 )
 def test_malformed_emails_are_refused(bad: str) -> None:
     assert not is_email(normalize_email(bad))
+
+
+name_text = st.text(max_size=210) | st.text(
+    alphabet=st.sampled_from(["a", " ", "\n", "\x00", "\x85", "\u200c", "\u200d", "\u202e", "\u2028", "\u0958"]),
+    max_size=210,
+)
+
+
+@given(name_text)
+def test_a_name_is_accepted_exactly_when_the_document_says(raw: str) -> None:
+    """The OpenAPI document states the name's rule (pattern, maxLength); the validator holds to it, so
+    whatever the document allows is accepted and whatever it refuses is refused (with a code)."""
+    rule = UpdateMeRequest.model_json_schema()["properties"]["full_name"]
+    documented = len(raw) <= rule["maxLength"] and re.fullmatch(rule["pattern"], raw) is not None
+    try:
+        UpdateMeRequest.model_validate({"full_name": raw})
+        accepted = True
+    except ValidationError as exc:
+        [error] = exc.errors()
+        assert error["type"] in ("invalid-value", "string_too_long", "too-long")
+        accepted = False
+    normalized_fits = len(unicodedata.normalize("NFC", raw.strip())) <= FULL_NAME_MAX
+    assert accepted == (documented and normalized_fits)
+
+
+@pytest.mark.parametrize(("password", "code"), [("short", "password-too-short"), ("x" * 129, "password-too-long")])
+def test_a_new_password_of_the_wrong_length_has_a_password_code(password: str, code: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        RegisterRequest.model_validate({"email": "ana@example.cl", "password": password})
+    [error] = refused.value.errors()
+    assert error["type"] == code

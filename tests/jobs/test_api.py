@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 import redis
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ayni.app import create_app
 from ayni.config import Settings
@@ -19,6 +24,10 @@ from ayni.jobs.broker import make_broker
 from ayni.jobs.maintenance import sweep_outbox
 from ayni.jobs.queue import jobs_transaction
 from ayni.jobs.records import RecordStore
+from ayni.jobs.routes import CURSOR_PATTERN, decode_cursor, encode_cursor
+from ayni.jobs.states import Status
+from ayni.jobs.views import JobRecord
+from ayni.problems import FIELD_ERROR_CODES, Problem
 from ayni.resources import Resources
 from tests.accounts import bearer, create_user, login
 from tests.servers import LiveServer
@@ -105,12 +114,91 @@ def test_bad_list_queries(client: httpx.Client, ana: dict[str, str], params: dic
     assert response.headers["content-type"] == "application/problem+json"
 
 
-@pytest.mark.parametrize("body", [{"sleep_ms": 10_001}, {"sleep_ms": -1}, {"fail": "maybe"}, {"extra": 1}, []])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sleep_ms": 10_001},
+        {"sleep_ms": -1},
+        {"fail": "maybe"},
+        {"extra": 1},
+        [],
+        # Issue 10, finding 8: JSON has types; no coercion of strings to numbers or numbers to booleans.
+        {"fail": 0, "sleep_ms": "100"},
+        {"fail": "yes"},
+        {"fail": 1},
+        {"sleep_ms": "100"},
+        {"sleep_ms": 1.5},
+        {"sleep_ms": True},
+    ],
+)
 def test_bad_ping_bodies(client: httpx.Client, ana: dict[str, str], body: Any, database_url: str) -> None:
     response = client.post("/api/v1/jobs/ping", json=body, headers=ana)
     assert response.status_code == 422
+    assert all(e["code"] in FIELD_ERROR_CODES for e in response.json()["errors"])
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+
+
+def test_an_integral_number_is_a_whole_number(client: httpx.Client, ana: dict[str, str]) -> None:
+    response = client.post("/api/v1/jobs/ping", json={"sleep_ms": 100.0}, headers=ana)
+    assert response.status_code == 202, response.text
+
+
+def _old_cursor(created_at: str) -> str:
+    """The cursor format before issue 10: base64 of "<isoformat>|<id>"."""
+    return base64.urlsafe_b64encode(f"{created_at}|{uuid.uuid4()}".encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        # Issue 10, finding 1: these overflowed to a 500.
+        _old_cursor("0001-01-01T00:00:00+14:00"),
+        _old_cursor("9999-12-31T23:59:59-14:00"),
+        "",
+        "99999999999999999999_" + str(uuid.uuid4()),  # past what a datetime holds
+        "1_" + str(uuid.uuid4()).upper(),
+        "1_" + str(uuid.uuid4()) + "\n",
+        "-1_" + str(uuid.uuid4()),
+        "1\x00_" + str(uuid.uuid4()),
+    ],
+)
+def test_a_cursor_this_api_did_not_give_is_400(client: httpx.Client, ana: dict[str, str], cursor: str) -> None:
+    response = client.get("/api/v1/jobs", params={"cursor": cursor}, headers=ana)
+    assert response.status_code == 400, response.text
+    assert response.json()["type"].endswith("/invalid-cursor")
+
+
+@given(st.text(max_size=80) | st.from_regex(CURSOR_PATTERN, fullmatch=True))
+def test_any_text_is_a_cursor_or_invalid_cursor(text: str) -> None:
+    try:
+        created_at, job_id = decode_cursor(text)
+    except Problem as problem:
+        assert (problem.status, problem.slug) == (400, "invalid-cursor")  # noqa: PT017 - the refusal is the property
+    else:
+        assert re.fullmatch(CURSOR_PATTERN, text)
+        assert created_at.tzinfo is not None
+        assert str(job_id) == text.split("_")[1]
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.timezones()), st.uuids())
+def test_a_cursor_names_its_job_exactly(created_at: datetime, job_id: uuid.UUID) -> None:
+    assume(datetime(1970, 1, 1, tzinfo=UTC) <= created_at < datetime(5000, 1, 1, tzinfo=UTC))
+    job = JobRecord(
+        id=job_id,
+        actor="ping",
+        status=Status.PENDING,
+        attempts=0,
+        created_at=created_at,
+        started_at=None,
+        finished_at=None,
+        error=None,
+        result=None,
+        progress=0,
+    )
+    cursor = encode_cursor(job)
+    assert re.fullmatch(CURSOR_PATTERN, cursor)
+    assert decode_cursor(cursor) == (created_at, job_id)
 
 
 def test_jobs_need_a_signed_in_user(client: httpx.Client) -> None:
