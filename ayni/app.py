@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from ayni import health_routes
+from ayni import apidocs, health_routes
 from ayni.auth import routes as auth_routes
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
@@ -35,7 +35,7 @@ from ayni.middleware import (
     StrictCORSMiddleware,
     UnhandledErrorMiddleware,
 )
-from ayni.openapi import build_openapi, docs_css_endpoint, docs_endpoint, openapi_endpoint, render_docs
+from ayni.openapi import build_openapi, openapi_endpoint
 from ayni.problems import Problem, handle_problem, problem_response, unavailable
 from ayni.resources import Resources
 from ayni.webapp import web_app
@@ -77,8 +77,7 @@ def all_routes() -> list[BaseRoute]:
     return [
         *api_routes(),
         Route("/api/v1/openapi.json", openapi_endpoint, methods=["GET", "HEAD"]),
-        Route("/api/v1/docs", docs_endpoint, methods=["GET", "HEAD"]),
-        Route("/api/v1/docs.css", docs_css_endpoint, methods=["GET", "HEAD"]),
+        *apidocs.routes,
     ]
 
 
@@ -131,7 +130,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.authenticate = auth_routes.authenticate
     app.state.health_checks = health_checks
     app.state.openapi = openapi_document(settings.project_name)
-    app.state.docs_html = render_docs(app.state.openapi)
     return app
 
 
