@@ -30,7 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings()
     configure_logging(settings)
-    return serve(settings, host=args.host, port=args.port)
+    return serve(settings, host=args.host, port=args.port, fd=args.fd)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -42,7 +42,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     from ayni.dev import run_dev
 
-    return run_dev(port=args.port, web=not args.no_web)
+    return run_dev(port=args.port, web=not args.no_web, build_web=args.build_web)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (uvicorn)")
     serve.add_argument("--host", help="default 0.0.0.0 in staging/production, else 127.0.0.1")
     serve.add_argument("--port", type=int, help="default $PORT, else 8000")
+    serve.add_argument("--fd", type=int, help=argparse.SUPPRESS)  # a listening socket `ayni dev` took for it
     serve.set_defaults(handler=cmd_serve)
 
     worker = commands.add_parser("worker", help="run the background job worker (Dramatiq)")
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="the whole stack locally: embedded servers, migrations, API, worker, web")
     dev.add_argument("--port", type=int, default=None, help="API port (default $PORT, else 8000)")
     dev.add_argument("--no-web", action="store_true", help="don't build or serve the web app")
+    dev.add_argument("--build-web", action="store_true", help="build frontend/dist first (npm run build)")
     dev.set_defaults(handler=cmd_dev)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document (for the web app's type check)")

@@ -1,27 +1,37 @@
 """`ayni dev`: the whole stack in one terminal.
 
-Embedded PostgreSQL and Valkey when no URLs are given (data under .ayni/, kept across restarts),
-migrations, then the API and the worker as child processes, exactly the commands production runs.
-Ctrl-C (or SIGTERM) stops everything; children die with this process even if it is killed.
+Before it starts anything it makes sure the stack will be its own: it locks its AYNI_HOME (one `ayni dev` per
+data folder) and takes its port. Then, if asked, it builds the web app; then embedded PostgreSQL and Valkey
+when no URLs are given (data under .ayni/, kept across restarts), migrations, then the API and the worker as
+child processes, exactly the commands production runs. The API serves on the socket taken at the start, so the
+server that answers there is this one. Ctrl-C (or SIGTERM) stops everything; children die with this process
+even if it is killed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from ayni import migrations
 from ayni.config import load_settings
 from ayni.embedded import EmbeddedPostgres, EmbeddedRedis, EmbeddedServer, tie_to_parent
 from ayni.errors import UserFacingError
+from ayni.server import bind
+
+LOCK_FILE = "dev.lock"
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
@@ -38,9 +48,69 @@ def local_secret(home: Path) -> str:
     return path.read_text().strip()
 
 
+def dist_folder(env: Mapping[str, str]) -> Path:
+    return Path(env.get("FRONTEND_DIST") or Path.cwd() / "frontend" / "dist").resolve()
+
+
 def frontend_dist(env: Mapping[str, str]) -> Path | None:
-    candidate = Path(env.get("FRONTEND_DIST") or Path.cwd() / "frontend" / "dist")
-    return candidate.resolve() if (candidate / "index.html").is_file() else None
+    candidate = dist_folder(env)
+    return candidate if (candidate / "index.html").is_file() else None
+
+
+def lock_record(pid: int, url: str) -> str:
+    return f"{pid} {url}\n"
+
+
+def already_running(record: str) -> str:
+    """The one line for a second `ayni dev` on the same data, from what the first wrote in the lock file."""
+    # The holder writes its record just after it locks: a record still empty means it is starting.
+    written = re.fullmatch(r"([0-9]+) (http://[!-~]+)", record.strip())
+    who = f"pid {written[1]}, {written[2]}" if written else "starting"
+    return f"Ayni is already running here ({who}): stop it first, or use another AYNI_HOME"
+
+
+@contextlib.contextmanager
+def home_lock(home: Path, url: str) -> Iterator[None]:
+    """Held for the whole run: two `ayni dev` on one AYNI_HOME would start one PostgreSQL on one data folder.
+
+    flock, not a pid file: the kernel drops the lock when the holder dies, however it dies.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / LOCK_FILE).open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise UserFacingError(already_running(lock.read())) from None
+        _rewrite(lock, lock_record(os.getpid(), url))
+        try:
+            yield
+        finally:
+            _rewrite(lock, "")
+
+
+def _rewrite(file: IO[str], text: str) -> None:
+    file.truncate(0)
+    file.write(text)
+    file.flush()
+
+
+def take_port(port: int) -> socket.socket:
+    """The API's listening socket, taken now and handed to `ayni serve`: from here on the port is ours, so a
+    server answering on it can only be our own API (never another Ayni that held the port already)."""
+    sock = bind("127.0.0.1", port)
+    sock.listen()
+    return sock
+
+
+def build_web_app(sources: Path) -> None:
+    print("ayni dev: building the web app (frontend/dist)", flush=True)
+    try:
+        built = subprocess.run(["npm", "run", "--silent", "build"], cwd=sources, stdout=subprocess.DEVNULL, check=False)
+    except FileNotFoundError:
+        raise UserFacingError("building the web app needs npm (Node.js 20 or newer); or run with --no-web") from None
+    if built.returncode != 0:
+        raise UserFacingError(f"building the web app failed (npm run build in {sources}); its errors are above")
 
 
 @contextlib.contextmanager
@@ -75,10 +145,11 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
     raise UserFacingError(f"the API did not answer {url} within {timeout:.0f} s")
 
 
-def _spawn(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], env: Mapping[str, str], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "ayni", *args],
         env=dict(env),
+        pass_fds=pass_fds,
         preexec_fn=tie_to_parent,  # the children must not outlive `ayni dev`
     )
 
@@ -96,20 +167,37 @@ def _stop(processes: list[subprocess.Popen[bytes]], timeout: float = 30.0) -> No
             process.wait()
 
 
-def run_dev(port: int | None = None, web: bool = True) -> int:
+def run_dev(port: int | None = None, web: bool = True, build_web: bool = False) -> int:
     env = dict(os.environ)
     home = state_dir(env)
-    env.setdefault("JWT_SECRET", local_secret(home))
-    env.setdefault("ENVIRONMENT", "local")
-    dist = frontend_dist(env) if web else None
-    if dist is not None:
-        env["FRONTEND_DIST"] = str(dist)
-    else:
-        env.pop("FRONTEND_DIST", None)
     api_port = port or int(env.get("PORT") or 8000)
     env["PORT"] = str(api_port)
-    env.setdefault("FRONTEND_HOST", f"http://localhost:{api_port}")
+    base = f"http://127.0.0.1:{api_port}"
+    # One origin for what it prints, the email links and CORS: a session started at one origin is unknown
+    # at another (localhost and 127.0.0.1 are two), so a link to the other one would sign the user out.
+    env["FRONTEND_HOST"] = env.get("FRONTEND_HOST") or base
+    with home_lock(home, base), contextlib.closing(take_port(api_port)) as listener:
+        env.setdefault("JWT_SECRET", local_secret(home))
+        env.setdefault("ENVIRONMENT", "local")
+        if web and build_web:
+            build_web_app(dist_folder(env).parent)
+        dist = frontend_dist(env) if web else None
+        if dist is not None:
+            env["FRONTEND_DIST"] = str(dist)
+        else:
+            env.pop("FRONTEND_DIST", None)
+        return _run_stack(env, home, listener, base, web_app_line(base, web, dist))
 
+
+def web_app_line(base: str, web: bool, dist: Path | None) -> str:
+    if dist is not None:
+        return f"  web app  {base}/"
+    if not web:
+        return "  web app  not served (--no-web)"
+    return "  web app  not built (scripts/dev or ayni dev --build-web builds frontend/dist)"
+
+
+def _run_stack(env: dict[str, str], home: Path, listener: socket.socket, base: str, web_line: str) -> int:
     stopping = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -127,13 +215,19 @@ def run_dev(port: int | None = None, web: bool = True) -> int:
             applied = migrations.apply(settings.database_url)
             print(f"ayni dev: database {settings.masked()['database_url']} ({len(applied)} migration(s) applied)")
             print(f"ayni dev: redis {settings.masked()['redis_url']}")
-            children = {"serve": _spawn(["serve", "--port", str(api_port)], env), "worker": _spawn(["worker"], env)}
+            fd = listener.fileno()
+            children = {
+                "serve": _spawn(["serve", "--fd", str(fd)], env, pass_fds=(fd,)),
+                "worker": _spawn(["worker"], env),
+            }
+            listener.close()  # the API has its own copy; ours would keep the port open after it exits
             try:
-                base = f"http://127.0.0.1:{api_port}"
                 wait_until_healthy(f"{base}/health", children["serve"])
                 print(f"ayni dev: ready in {time.monotonic() - started_at:.1f} s")
                 print(f"  API      {base}/api/v1  (docs: {base}/api/v1/docs, health: {base}/api/v1/health)")
-                print(f"  web app  {base}/" if dist else "  web app  not built (scripts/dev builds frontend/dist)")
+                print(web_line)
+                if env["FRONTEND_HOST"] != base:
+                    print(f"  email links go to {env['FRONTEND_HOST']} (FRONTEND_HOST)")
                 print("  Ctrl-C stops everything.", flush=True)
                 while not stopping:
                     for name, child in children.items():

@@ -54,8 +54,9 @@ def uvicorn_config(settings: Settings) -> uvicorn.Config:
     )
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
-    sock = bind(host or default_host(settings), port or settings.port)
+def serve(settings: Settings, host: str | None = None, port: int | None = None, fd: int | None = None) -> int:
+    # fd: a socket already bound and listening, inherited from `ayni dev`, which took the port before starting
+    sock = socket.socket(fileno=fd) if fd is not None else bind(host or default_host(settings), port or settings.port)
     config = uvicorn_config(settings)
     server = uvicorn.Server(config)
     if config.workers > 1:

@@ -6,10 +6,13 @@ import { defineConfig, devices } from '@playwright/test';
  * End-to-end tests, driving Debian's Chromium (playwright-core never downloads a browser here).
  *   npm run test:e2e        against the real stack at AYNI_E2E_URL (API serving the built app at /),
  *                           reading emails from AYNI_E2E_MAILDIR (one .eml file per message)
+ *                           and, with AYNI_E2E_SITE_URL, the deployed shape: the app on a static host (another site)
+ *                           that forwards /api/ to that API (tests/e2e/site.py), as render.yaml sets up
  *   npm run test:e2e:smoke  against `vite preview` of the build, API mocked at the network layer
  */
 const smoke = process.env.AYNI_E2E_SMOKE === '1';
 const baseURL = process.env.AYNI_E2E_URL?.replace(/\/+$/, '');
+const siteURL = process.env.AYNI_E2E_SITE_URL?.replace(/\/+$/, '');
 
 if (!smoke && !baseURL) {
   console.error(
@@ -92,6 +95,8 @@ export default defineConfig({
     : [
         { name: 'desktop', testMatch: /auth\.spec\.ts/, use: desktop },
         { name: 'phone', testMatch: /phone\.spec\.ts/, use: phone },
+        { name: 'api-docs', testMatch: /apidocs\.spec\.ts/, use: desktop },
+        ...(siteURL ? [{ name: 'one-site', testMatch: /one-site\.spec\.ts/, use: { ...desktop, baseURL: siteURL } }] : []),
       ],
   webServer: smoke
     ? {

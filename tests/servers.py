@@ -58,18 +58,17 @@ def scratch_database(server_url: str, prefix: str = "ayni_test") -> Iterator[str
 class LiveServer:
     """uvicorn serving an ASGI app on a free loopback port, in a thread of the test process."""
 
-    def __init__(self, app: ASGIApp, port: int | None = None) -> None:
+    def __init__(self, app: ASGIApp, port: int | None = None, host: str = "127.0.0.1") -> None:
+        self.host = host  # another loopback address (127.0.0.2) is another site for the browser
         self.port = port or free_port()
         self.server = uvicorn.Server(
-            uvicorn.Config(
-                app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on", timeout_graceful_shutdown=5
-            )
+            uvicorn.Config(app, host=host, port=self.port, log_config=None, lifespan="on", timeout_graceful_shutdown=5)
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def __enter__(self) -> LiveServer:
         self.thread.start()

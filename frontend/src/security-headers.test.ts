@@ -23,23 +23,32 @@ const render = parse(readFileSync(new URL('../../render.yaml', import.meta.url),
 const site = render.services.find((s) => s.runtime === 'static');
 
 describe('security headers: one source of truth', () => {
-  it('render.yaml declares the static site', () => {
+  it('render.yaml declares the static site, forwarding /api/ to the API before the SPA fallback', () => {
     expect(site).toBeDefined();
     expect(site?.buildCommand).toBe('cd frontend && npm ci && npm run build');
     expect(site?.staticPublishPath).toBe('frontend/dist');
-    expect(site?.routes).toEqual([{ type: 'rewrite', source: '/*', destination: source.spaFallback }]);
+    const [api, fallback, ...others] = site?.routes ?? [];
+    expect(api).toMatchObject({ type: 'rewrite', source: '/api/*' });
+    const target = new URL(api?.destination ?? '');
+    expect(target.protocol).toBe('https:');
+    expect(target.pathname).toBe('/api/*');
+    expect(fallback).toEqual({ type: 'rewrite', source: '/*', destination: source.spaFallback });
+    expect(others).toEqual([]);
   });
 
-  it('render.yaml sets exactly the headers of security-headers.json, for the API origin it builds with', () => {
-    const apiUrl = site?.envVars?.find((e) => e.key === 'VITE_API_URL')?.value;
-    expect(apiUrl).toMatch(/^https:\/\//);
-    const origin = new URL(apiUrl as string).origin;
+  it('the web app calls the API on its own site: no API URL built in', () => {
+    expect(site?.envVars?.find((e) => e.key === 'VITE_API_URL')).toBeUndefined();
+  });
+
+  it('render.yaml sets exactly the headers of security-headers.json, the API on the same origin', () => {
     const expected = Object.entries(source.headers).map(([name, value]) => ({
       path: '/*',
       name,
-      value: value.replaceAll('{API_ORIGIN}', origin),
+      value: value.replaceAll('{API_ORIGIN}', '').replace(/ +;/g, ';'),
     }));
     expect(site?.headers).toEqual(expected);
+    const csp = site?.headers?.find((h) => h.name === 'Content-Security-Policy')?.value;
+    expect(csp).toContain("connect-src 'self';");
   });
 
   it('the CSP allows no inline code, no eval, no framing', () => {
