@@ -64,6 +64,9 @@ class Settings:
     job_retention_days: int = 30
     login_attempts_limit: int = 5
     login_attempts_window_seconds: int = 900
+    login_address_attempts_limit: int = 50
+    jobs_per_user_limit: int = 30
+    jobs_per_user_window_seconds: int = 60
     frontend_dist: str | None = None
 
     @property
@@ -82,7 +85,9 @@ class Settings:
             if f.name == "jwt_secret_generated":
                 continue
             value = getattr(self, f.name)
-            if f.name in ("jwt_secret", "jwt_secret_previous"):
+            if f.name == "jwt_secret" and self.jwt_secret_generated:
+                text = "(not set: a random key for this process only)"
+            elif f.name in ("jwt_secret", "jwt_secret_previous"):
                 text = "(not set)" if value is None else f"****** ({len(value)} characters)"
             elif f.name.endswith("_url") and value:
                 text = mask_url(value)
@@ -312,6 +317,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         job_retention_days=_integer(env, "JOB_RETENTION_DAYS", 30, 1, 3650),
         login_attempts_limit=_integer(env, "LOGIN_ATTEMPTS_LIMIT", 5, 1, 1000),
         login_attempts_window_seconds=_integer(env, "LOGIN_ATTEMPTS_WINDOW_SECONDS", 900, 1, 86400),
+        login_address_attempts_limit=_integer(env, "LOGIN_ADDRESS_ATTEMPTS_LIMIT", 50, 1, 100_000),
+        jobs_per_user_limit=_integer(env, "JOBS_PER_USER_LIMIT", 30, 1, 100_000),
+        jobs_per_user_window_seconds=_integer(env, "JOBS_PER_USER_WINDOW_SECONDS", 60, 1, 86400),
         frontend_dist=_frontend_dist(env),
     )
 

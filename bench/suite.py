@@ -22,6 +22,7 @@ from pathlib import Path
 import load
 import procs
 import raw_dramatiq
+import redis
 
 KEYS = [
     "health_vs_ceiling",
@@ -33,6 +34,8 @@ KEYS = [
     "api_rss_mb",
     "worker_rss_mb",
     "jobs_vs_raw_dramatiq",
+    "reset_timing_gap_ms",
+    "resend_timing_gap_ms",
 ]
 
 
@@ -155,6 +158,9 @@ class Bench:
             AUTH_REQUIRE_VERIFIED_EMAIL="false",
             ACCESS_TOKEN_EXPIRE_MINUTES="1440",  # noqa: S106 - a lifetime, not a secret: the token outlives the run
             PYTHONUNBUFFERED="1",
+            # The limit is still counted on every enqueue (that cost is measured), never reached.
+            JOBS_PER_USER_LIMIT="100000",
+            JOBS_PER_USER_WINDOW_SECONDS="1",
         )
         self.env.setdefault("WORKER_PROCESSES", "1")
         self.env.setdefault("WORKER_THREADS", "4")
@@ -406,6 +412,36 @@ class Bench:
         self.procs.stop(raw_worker)
         self.procs.stop(worker)
 
+    def enumeration(self, samples: int = 50) -> None:
+        """Issue 10, finding 2: do `password-reset` and `verify-email/resend` take longer for an existing
+        account than for an unknown address? `samples` answers each, interleaved, timed from this side. The
+        limits of those routes (a few per address and hour) are lifted between requests by deleting their
+        Redis counters, outside the timed part."""
+        client = redis.Redis.from_url(self.servers.redis.url)
+        base = f"http://127.0.0.1:{self.api_port}/api/v1/auth"
+        say(f"enumeration: {samples} timed answers each for a known and an unknown address, reset and resend")
+        for route, key in (("password-reset", "reset_timing_gap_ms"), ("verify-email/resend", "resend_timing_gap_ms")):
+            timings: dict[str, list[float]] = {"known": [], "unknown": []}
+            for n in range(samples + 5):  # the first 5 rounds warm up
+                for who, email in (("known", self.email), ("unknown", f"nobody{n}@example.com")):
+                    for name in client.scan_iter("ayni:throttle:*"):
+                        client.delete(name)
+                    start = time.perf_counter()
+                    status, _ = http_json("POST", f"{base}/{route}", {"email": email})
+                    elapsed = (time.perf_counter() - start) * 1000
+                    if status != 202:
+                        raise SystemExit(f"bench: {route} answered {status}")
+                    if n >= 5:
+                        timings[who].append(elapsed)
+            known, unknown = timings["known"], timings["unknown"]
+            self.table.add(f"{route}: existing account", "ms", known)
+            self.table.add(f"{route}: unknown address", "ms", unknown)
+            gap = abs(statistics.median(known) - statistics.median(unknown))
+            self.table.add(f"{route}: gap of the medians", "ms", [gap], key)
+            overlap = max(min(known), min(unknown)) <= min(max(known), max(unknown))
+            self.table.notes.append(f"{route}: the two ranges {'overlap' if overlap else 'DO NOT overlap'}")
+        client.close()
+
     def ayni_jobs(self, db: object, count: int) -> tuple[float, float]:
         """`count` pings through POST /api/v1/jobs/ping, timed until every job row is succeeded."""
         start = time.perf_counter()
@@ -441,6 +477,7 @@ class Bench:
         self.sign_in()
         self.http()
         self.login()
+        self.enumeration()
         self.many_connections()
         self.table.add("API RSS after the HTTP load", "MiB", [procs.rss_mb(self.api.pid)], "api_rss_mb")
         self.jobs()

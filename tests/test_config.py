@@ -444,6 +444,8 @@ def test_local_generates_a_missing_secret() -> None:
     assert len(first.jwt_secret) >= 64
     assert not is_weak_secret(first.jwt_secret)
     assert first.jwt_secret != second.jwt_secret
+    # `ayni config check` says it is not set, not "****** (86 characters)" beside that warning.
+    assert first.masked()["jwt_secret"] == "(not set: a random key for this process only)"
 
 
 def test_local_keeps_a_given_secret() -> None:

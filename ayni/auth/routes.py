@@ -17,8 +17,9 @@ from uuid import UUID
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ayni import ratelimit
 from ayni.auth import passwords, store, throttle, tokens
-from ayni.auth.emails import EmailKind, forgot_link, reset_link, verify_link
+from ayni.auth.emails import EmailKind
 from ayni.auth.schemas import (
     ChangePasswordRequest,
     EmailRequest,
@@ -34,7 +35,7 @@ from ayni.auth.schemas import (
 from ayni.auth.store import Purpose, UserRow
 from ayni.auth.throttle import Rules
 from ayni.config import Settings
-from ayni.jobs.queue import Outbox, jobs_transaction
+from ayni.jobs.queue import Outbox, enqueue, jobs_transaction
 from ayni.problems import FieldError, Problem
 from ayni.resources import Resources, resources
 from ayni.routing import Access, ApiRoute, body_of, json_response
@@ -44,8 +45,6 @@ logger = logging.getLogger("ayni.auth")
 PREFIX = "/api/v1/auth"
 COOKIE_NAME = "ayni_refresh"
 COOKIE_PATH = PREFIX
-VERIFY_LIFETIME = timedelta(hours=24)
-RESET_LIFETIME = timedelta(hours=1)
 # RFC 6750 b64token
 _B64TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")
 T = TypeVar("T")
@@ -162,21 +161,29 @@ def user_json(row: UserRow) -> User:
 
 
 def _password_problem(field: str, password: str, email: str) -> None:
-    problems = passwords.policy_problems(password, email)
+    problems = passwords.policy_problems(password, email, field)
     if problems:
-        raise Problem(
-            422, "validation-error", "The body has invalid fields.", errors=[FieldError(field, m) for m in problems]
-        )
+        raise Problem(422, "validation-error", "The body has invalid fields.", errors=problems)
 
 
-async def _send_email(outbox: Outbox, user: UserRow, kind: EmailKind, link: str) -> None:
-    await outbox.add("send_email", {"to": user.email, "kind": kind, "link": link}, user_id=user.id)
+async def _email(outbox: Outbox, kind: EmailKind, user_id: UUID) -> None:
+    """The worker mints the link's token and renders the email: no secret travels in the message."""
+    await outbox.add("send_email", {"kind": kind, "user_id": str(user_id)})
 
 
-async def _one_time_token(outbox: Outbox, user: UserRow, purpose: Purpose, lifetime: timedelta) -> str:
-    token = tokens.new_one_time_token()
-    await store.create_one_time_token(outbox.res.db, user.id, purpose, tokens.sha256(token), now() + lifetime)
-    return token
+async def _email_to_address(request: Request, kind: EmailKind) -> Response:
+    """Resend and reset: the same work whether or not an account has the address (the limits, then one
+    job; the worker decides whether to send), so neither the answer nor its timing tells."""
+    res = resources(request)
+    email = body_of(request, EmailRequest).email
+    rules = Rules.from_settings(res.settings)
+    await ratelimit.enforce(
+        res.redis,
+        [(rules.email_address, _client_address(request)), (rules.email_target, email)],
+        "Too many email requests; try again in {seconds} seconds.",
+    )
+    await enqueue(res, "send_email", {"kind": kind, "email": email})
+    return Response(status_code=202)
 
 
 def _set_cookie(response: Response, refresh_token: str, max_age: int) -> None:
@@ -206,7 +213,8 @@ def _token_pair(settings: Settings, user_id: UUID, session_id: UUID, refresh: to
         refresh_token=tokens.encode(refresh, keys.current),
         expires_in=access_seconds,
     )
-    response = json_response(pair)
+    # RFC 6749 section 5.1: no cache may keep an answer holding tokens.
+    response = json_response(pair, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
     _set_cookie(response, pair.refresh_token, refresh.exp - int(at.timestamp()))
     return response
 
@@ -226,15 +234,18 @@ async def register(request: Request) -> Response:
     res = resources(request)
     body = body_of(request, RegisterRequest)
     rules = Rules.from_settings(res.settings)
-    await throttle.enforce(res.redis, [(rules.register_address, _client_address(request))], "registrations")
+    await ratelimit.enforce(
+        res.redis,
+        [(rules.register_address, _client_address(request))],
+        "Too many registrations; try again in {seconds} seconds.",
+    )
     _password_problem("password", body.password, body.email)
     password_hash = await _in_thread(passwords.hash_password, body.password)
     async with jobs_transaction(res) as outbox:
         user = await store.create_user(res.db, body.email, password_hash, body.full_name or "")
         if user is None:
             raise Problem(409, "email-taken", "An account with this email exists; sign in or reset its password.")
-        token = await _one_time_token(outbox, user, "verify_email", VERIFY_LIFETIME)
-        await _send_email(outbox, user, "verify_email", verify_link(res.settings, token))
+        await _email(outbox, "verify_email", user.id)
     return json_response(user_json(user), 201)
 
 
@@ -262,20 +273,7 @@ async def verify_email(request: Request) -> Response:
 
 async def resend_verification(request: Request) -> Response:
     """Email a new verification link if the account exists and is unverified. Always 202."""
-    res = resources(request)
-    email = body_of(request, EmailRequest).email
-    rules = Rules.from_settings(res.settings)
-    await throttle.enforce(
-        res.redis,
-        [(rules.email_address, _client_address(request)), (rules.email_target, email)],
-        "email requests",
-    )
-    user = await store.user_by_email(res.db, email)
-    if user is not None and not user.email_verified and not user.disabled:
-        async with jobs_transaction(res) as outbox:
-            token = await _one_time_token(outbox, user, "verify_email", VERIFY_LIFETIME)
-            await _send_email(outbox, user, "verify_email", verify_link(res.settings, token))
-    return Response(status_code=202)
+    return await _email_to_address(request, "verify_email")
 
 
 def _invalid_credentials() -> Problem:
@@ -343,11 +341,12 @@ async def refresh(request: Request) -> Response:
     successor = tokens.Claims(
         sub=claims.sub, sid=claims.sid, jti=tokens.new_jti(), kind="refresh", iat=iat, exp=claims.exp
     )
-    if not await store.rotate_session(
+    outcome = await store.rotate_session(
         res.db, session_id, user_id, tokens.sha256(claims.jti), tokens.sha256(successor.jti)
-    ):
-        if await store.revoke_session(res.db, session_id, user_id, "reuse"):
-            logger.warning("refresh token reused: session %s of user %s revoked", session_id, user_id)
+    )
+    if outcome == "reused" and await store.revoke_session(res.db, session_id, user_id, "reuse"):
+        logger.warning("refresh token reused: session %s of user %s revoked", session_id, user_id)
+    if outcome != "rotated":
         raise _unauthorized("invalid-token", "This session has ended; sign in again.")
     return _token_pair(res.settings, user_id, session_id, successor, at)
 
@@ -411,7 +410,7 @@ async def change_password(request: Request) -> Response:
             422,
             "validation-error",
             "The body has invalid fields.",
-            errors=[FieldError("current_password", "The current password is not correct.")],
+            errors=[FieldError("current_password", "The current password is not correct.", "password-incorrect")],
         )
     await throttle.login_succeeded(res.redis, account, address)
     _password_problem("new_password", body.new_password, user.row.email)
@@ -419,26 +418,13 @@ async def change_password(request: Request) -> Response:
     async with jobs_transaction(res) as outbox:
         await store.set_password_hash(res.db, user.id, new_hash)
         await store.revoke_user_sessions(res.db, user.id, "password_change", keep=user.session_id)
-        await _send_email(outbox, user.row, "password_changed", forgot_link(res.settings))
+        await _email(outbox, "password_changed", user.id)
     return Response(status_code=204)
 
 
 async def request_password_reset(request: Request) -> Response:
     """Email a reset link (valid 1 h) if the account exists. Always 202: the answer reveals nothing."""
-    res = resources(request)
-    email = body_of(request, EmailRequest).email
-    rules = Rules.from_settings(res.settings)
-    await throttle.enforce(
-        res.redis,
-        [(rules.email_address, _client_address(request)), (rules.email_target, email)],
-        "email requests",
-    )
-    user = await store.user_by_email(res.db, email)
-    if user is not None and not user.disabled:
-        async with jobs_transaction(res) as outbox:
-            token = await _one_time_token(outbox, user, "password_reset", RESET_LIFETIME)
-            await _send_email(outbox, user, "password_reset", reset_link(res.settings, token))
-    return Response(status_code=202)
+    return await _email_to_address(request, "password_reset")
 
 
 async def confirm_password_reset(request: Request) -> Response:
@@ -458,10 +444,10 @@ async def confirm_password_reset(request: Request) -> Response:
         # Whoever holds the reset link controls the mailbox: the address is verified too.
         await store.mark_email_verified(res.db, user.id)
         await store.revoke_user_sessions(res.db, user.id, "password_reset")
-        await _send_email(outbox, user, "password_changed", forgot_link(res.settings))
+        await _email(outbox, "password_changed", user.id)
     try:
-        await throttle.forget(res.redis, [(Rules.from_settings(res.settings).login_account, user.email)])
-    except throttle.REDIS_ERRORS as exc:
+        await ratelimit.forget(res.redis, [(Rules.from_settings(res.settings).login_account, user.email)])
+    except ratelimit.REDIS_ERRORS as exc:
         logger.warning("login throttle not reset after a password reset: %s", exc)
     return Response(status_code=204)
 

@@ -69,16 +69,6 @@ async def user_by_email(db: databases.Database, email: str) -> UserRow | None:
     )
 
 
-async def user_by_id(db: databases.Database, user_id: UUID) -> UserRow | None:
-    return _user(
-        await db.fetch_one(
-            """SELECT id, email, password_hash, full_name, email_verified_at, disabled, created_at
-               FROM users WHERE id = :id""",
-            {"id": user_id},
-        )
-    )
-
-
 async def set_password_hash(db: databases.Database, user_id: UUID, password_hash: str) -> None:
     await db.execute(
         "UPDATE users SET password_hash = :password_hash WHERE id = :id",
@@ -116,12 +106,17 @@ async def create_session(db: databases.Database, user_id: UUID, jti_hash: bytes,
     return session_id
 
 
+RotateOutcome = Literal["rotated", "reused", "ended"]
+
+
 async def rotate_session(
     db: databases.Database, session_id: UUID, user_id: UUID, old_jti_hash: bytes, new_jti_hash: bytes
-) -> bool:
+) -> RotateOutcome:
     """Swap the live refresh token id of a session, only if `old_jti_hash` is still the live one. Of two
     concurrent calls with the same old hash, PostgreSQL lets exactly one match (the other re-checks the row
-    after the winner commits and finds the hash changed)."""
+    after the winner commits and finds the hash changed). When nothing matched: `reused` if the session is
+    live and its user enabled (so an older token of it was presented: a stolen copy), `ended` otherwise (a
+    revoked or expired session, a disabled or deleted user: nothing to detect)."""
     row = await db.fetch_one(
         """UPDATE auth_sessions AS s SET current_jti_hash = :new_hash, last_used_at = now()
            FROM users AS u
@@ -131,7 +126,15 @@ async def rotate_session(
            RETURNING s.id""",
         {"session_id": session_id, "user_id": user_id, "old_hash": old_jti_hash, "new_hash": new_jti_hash},
     )
-    return row is not None
+    if row is not None:
+        return "rotated"
+    live = await db.fetch_one(
+        """SELECT 1 FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
+           WHERE s.id = :session_id AND s.user_id = :user_id AND s.revoked_at IS NULL
+             AND s.expires_at > now() AND NOT u.disabled""",
+        {"session_id": session_id, "user_id": user_id},
+    )
+    return "reused" if live is not None else "ended"
 
 
 async def revoke_session(db: databases.Database, session_id: UUID, user_id: UUID, reason: RevokeReason) -> bool:
@@ -173,16 +176,6 @@ async def session_user(db: databases.Database, session_id: UUID, user_id: UUID) 
 
 
 # One-time tokens (email verification, password reset)
-
-
-async def create_one_time_token(
-    db: databases.Database, user_id: UUID, purpose: Purpose, token_hash: bytes, expires_at: datetime
-) -> None:
-    await db.execute(
-        """INSERT INTO auth_one_time_tokens (user_id, purpose, token_hash, expires_at)
-           VALUES (:user_id, :purpose, :token_hash, :expires_at)""",
-        {"user_id": user_id, "purpose": purpose, "token_hash": token_hash, "expires_at": expires_at},
-    )
 
 
 async def one_time_token_status(db: databases.Database, purpose: Purpose, token_hash: bytes) -> TokenStatus:

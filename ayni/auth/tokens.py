@@ -36,6 +36,9 @@ ISSUER = "ayni"
 AUDIENCE = "ayni-api"
 LEEWAY_SECONDS = 5
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "sid", "iat", "exp", "jti", "kind")
+# No token Ayni issues lives longer than the longest REFRESH_TOKEN_EXPIRE_DAYS (365): a longer-lived one,
+# however well signed (a leaked key, a bug), is refused, and times stay far inside what datetime can hold.
+MAX_LIFETIME_SECONDS = 366 * 24 * 3600
 # A real token is ~350 characters; anything far longer is refused before any parsing.
 MAX_TOKEN_LENGTH = 2048
 # About 1 KiB each: the tokens of the last thousand or so clients that called this process.
@@ -126,6 +129,8 @@ def decode(token: str, keys: Keys, kind: Kind, now: datetime) -> Claims:
     moment = now.timestamp()
     if claims.iat > moment + LEEWAY_SECONDS or claims.exp < claims.iat:
         raise TokenError("issued in the future")
+    if claims.exp - claims.iat > MAX_LIFETIME_SECONDS:
+        raise TokenError("lives longer than any token Ayni issues")
     if moment > claims.exp + LEEWAY_SECONDS:
         raise TokenExpired("expired")
     return claims

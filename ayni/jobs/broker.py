@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -68,28 +68,26 @@ def make_broker(
         maintenance_chance=MAINTENANCE_CHANCE,
         middleware=[*middleware, *extra_middleware],
     )
-    progress = records.set_progress if records is not None else None
     for spec in actor_specs():
-        declare_actor(broker, spec, settings, progress)
+        declare_actor(broker, spec, settings, records)
     return broker
 
 
 def declare_actor(
-    broker: RedisBroker,
-    spec: ActorSpec,
-    settings: Settings,
-    progress: Callable[[UUID, float], None] | None = None,
+    broker: RedisBroker, spec: ActorSpec, settings: Settings, records: RecordStore | None = None
 ) -> dramatiq.Actor[Any, Any]:
     def run(**kwargs: Any) -> Any:
+        assert records is not None, "only the worker's broker runs actors"
         message = CurrentMessage.get_current_message()
         raw_id = message.options.get("job_id") if message is not None else None
         job_id = UUID(raw_id) if raw_id else None
 
         def report(fraction: float) -> None:
-            if progress is not None and job_id is not None:
-                progress(job_id, fraction)
+            if job_id is not None:
+                records.set_progress(job_id, fraction)
 
-        return spec.fn(JobContext(settings=settings, job_id=job_id, report_progress=report), **kwargs)
+        context = JobContext(settings=settings, job_id=job_id, report_progress=report, connect=records.connection)
+        return spec.fn(context, **kwargs)
 
     run.__name__ = spec.name
     return dramatiq.Actor(
@@ -97,7 +95,7 @@ def declare_actor(
         broker=broker,
         actor_name=spec.name,
         queue_name=spec.queue,
-        priority=0,
+        priority=spec.priority,
         options={
             "max_retries": spec.max_retries,
             "time_limit": spec.time_limit_ms,

@@ -4,6 +4,11 @@
 the request answers 503. `jobs_transaction` is for a request that changes other rows too: its jobs are
 rows of the same transaction, so a rollback enqueues nothing; after the commit their messages are sent,
 and one that cannot be sent now is sent by the worker's sweeper once Redis is back.
+
+A job started by a user (`user_id`, the jobs that user sees in `GET /jobs`) counts against that user's
+rate limit (JOBS_PER_USER_LIMIT per JOBS_PER_USER_WINDOW_SECONDS): every endpoint that enqueues work for a
+user is limited here, in one place, before anything is written. Jobs without a user are the system's own
+(emails): their endpoints have limits of their own.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from ayni.db import UNAVAILABLE_ERRORS, execute
 from ayni.jobs.broker import job_message
 from ayni.jobs.views import JobRecord, insert_job
 from ayni.problems import Problem, unavailable
+from ayni.ratelimit import Rule, enforce
 from ayni.resources import Resources
 
 logger = logging.getLogger("ayni.jobs")
@@ -34,6 +40,7 @@ class Outbox:
 
     async def add(self, actor: str, kwargs: dict[str, Any], *, user_id: UUID | None = None) -> UUID:
         queue = _queue_of(self.res.broker, actor)
+        await _count_against(self.res, user_id)
         job = await insert_job(self.res.db, actor, kwargs, user_id)
         self.added.append((job, queue, kwargs))
         return job.id
@@ -45,6 +52,18 @@ def _queue_of(broker: RedisBroker, actor: str) -> str:
     except Exception:
         raise Problem(500, "unknown-actor", f"No actor is named {actor!r}.") from None
     return queue
+
+
+async def _count_against(res: Resources, user_id: UUID | None) -> None:
+    if user_id is None:
+        return
+    rule = Rule("jobs:user", res.settings.jobs_per_user_limit, res.settings.jobs_per_user_window_seconds)
+    await enforce(
+        res.redis,
+        [(rule, str(user_id))],
+        "Too many jobs started; try again in {seconds} seconds.",
+        slug="too-many-requests",
+    )
 
 
 async def _send(res: Resources, job: JobRecord, queue: str, kwargs: dict[str, Any]) -> None:
@@ -67,6 +86,7 @@ async def jobs_transaction(res: Resources) -> AsyncIterator[Outbox]:
 
 async def enqueue(res: Resources, actor: str, kwargs: dict[str, Any], *, user_id: UUID | None = None) -> JobRecord:
     queue = _queue_of(res.broker, actor)
+    await _count_against(res, user_id)
     job = await insert_job(res.db, actor, kwargs, user_id)
     try:
         await _send(res, job, queue, kwargs)

@@ -19,7 +19,7 @@ OTHER_KEY = "o" * 40 + "-some-other-signing-key-0123456789abcd"
 
 text_ids = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60)
 moments = st.integers(min_value=946_684_800, max_value=4_102_444_800)  # 2000 .. 2100
-lifetimes = st.integers(min_value=1, max_value=400 * 24 * 3600)
+lifetimes = st.integers(min_value=1, max_value=tokens.MAX_LIFETIME_SECONDS)
 kinds = st.sampled_from(tokens.KINDS)
 keys = st.text(min_size=32, max_size=100)
 
@@ -60,6 +60,22 @@ def test_refused_once_expired(c: Claims, after: int) -> None:
 @given(claims(), st.integers(min_value=0, max_value=tokens.LEEWAY_SECONDS))
 def test_leeway_is_a_few_seconds_at_most(c: Claims, after: int) -> None:
     assert tokens.decode(tokens.encode(c, KEY), Keys(KEY), c.kind, at(c.exp + after)) == c
+
+
+@given(
+    claims(),
+    st.one_of(
+        st.integers(min_value=tokens.MAX_LIFETIME_SECONDS + 1, max_value=10**12),
+        st.integers(min_value=10**12, max_value=10**40),
+    ),
+    st.floats(min_value=0, max_value=1),
+)
+def test_a_token_living_longer_than_any_ayni_issues_is_refused(c: Claims, lifetime: int, fraction: float) -> None:
+    # Even well signed: exp=10**30 once verified (finding 9 of issue 10).
+    forged = Claims(sub=c.sub, sid=c.sid, jti=c.jti, kind=c.kind, iat=c.iat, exp=c.iat + lifetime)
+    moment = c.iat + fraction * min(lifetime, 10**9)
+    with pytest.raises(TokenError):
+        tokens.decode(tokens.encode(forged, KEY), Keys(KEY), c.kind, at(moment))
 
 
 @given(claims(), st.integers(min_value=tokens.LEEWAY_SECONDS + 1, max_value=10**6))
