@@ -23,6 +23,18 @@ def load_security_headers(headers_file: Path) -> dict[str, str]:
     return {name.lower(): value.replace("{API_ORIGIN}", "") for name, value in spec["headers"].items()}
 
 
+def servable(dist: Path, path: PurePosixPath) -> bool:
+    """Whether `path` names a file inside `dist`, or a folder of it with an index.html."""
+    root = dist.resolve()
+    try:
+        candidate = (root / str(path).lstrip("/")).resolve()
+        if candidate != root and root not in candidate.parents:
+            return False
+        return candidate.is_file() or (candidate / "index.html").is_file()
+    except (OSError, ValueError):  # a NUL byte, a name longer than the system allows: no file has it
+        return False
+
+
 class WebApp:
     """An ASGI app for a Vite build: files as they are, every other path answered with index.html."""
 
@@ -46,9 +58,7 @@ class WebApp:
     async def _response(self, scope: Scope, path: PurePosixPath) -> Response | None:
         if path.parts[1:2] == ("api",):
             raise HTTPException(404)  # an unknown API path is the API's 404 problem, never the app's page
-        candidate = (self.dist / str(path).lstrip("/")).resolve()
-        is_file = candidate.is_file() and self.dist.resolve() in candidate.parents
-        if is_file or (candidate.is_dir() and (candidate / "index.html").is_file()):
+        if servable(self.dist, path):
             return None  # StaticFiles serves it (with ranges, ETags and HEAD)
         if path.suffix and path.parts[1:2] == ("assets",):
             return Response("Not Found", status_code=404, media_type="text/plain")

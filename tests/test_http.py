@@ -555,7 +555,7 @@ def test_validation_failures_are_422_with_field_errors(
     assert isinstance(errors, list)
     assert errors
     for error in errors:
-        assert set(error) == {"field", "message"}
+        assert {"field", "message", "code"} <= set(error) <= {"field", "message", "code", "limit"}
         assert isinstance(error["message"], str)
         assert error["message"]
     assert {e["field"] for e in errors} == fields
@@ -565,7 +565,7 @@ def test_validation_failures_are_422_with_field_errors(
 
 def test_an_unknown_field_is_refused_by_name(api: httpx.Client) -> None:
     body = check_problem(api.post(ITEMS, json={"name": "a", "count": 1, "is_admin": True}), 422)
-    assert body["errors"] == [{"field": "is_admin", "message": "This field is not allowed."}]
+    assert body["errors"] == [{"field": "is_admin", "message": "This field is not allowed.", "code": "not-allowed"}]
 
 
 @pytest.mark.parametrize("payload", [[1, 2], "text", 42, None])

@@ -18,15 +18,23 @@ ROOT = Path(__file__).resolve().parents[1]
 HEADERS = json.loads((ROOT / "frontend" / "security-headers.json").read_text())["headers"]
 
 
-@pytest.fixture
-def dist(tmp_path: Path) -> Path:
-    site = tmp_path / "frontend"
+INDEX = "<!doctype html><title>Ayni</title><div id=root></div>"
+
+
+def build_site(folder: Path) -> Path:
+    """A small Vite build in `folder`, with the headers file beside it; returns its dist."""
+    site = folder / "frontend"
     (site / "dist" / "assets").mkdir(parents=True)
     shutil.copy(ROOT / "frontend" / "security-headers.json", site)
-    (site / "dist" / "index.html").write_text("<!doctype html><title>Ayni</title><div id=root></div>")
+    (site / "dist" / "index.html").write_text(INDEX)
     (site / "dist" / "assets" / "app-3f9a.js").write_text("console.log('ayni')")
     (site / "dist" / "favicon.svg").write_text("<svg/>")
     return site / "dist"
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    return build_site(tmp_path)
 
 
 @pytest.fixture
@@ -73,6 +81,18 @@ def test_the_api_keeps_its_own_answers(web: httpx.Client) -> None:
     assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
     assert missing.headers["content-security-policy"].startswith("default-src 'none'")
     assert web.get("/health").json() == {"status": "healthy"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/%00", "/assets/%00.js", "/a%00b/c", "/" + "x" * 300, "/assets/" + "y" * 300 + ".js"]
+)
+def test_a_path_no_file_can_have_gets_a_clean_answer(web: httpx.Client, path: str) -> None:
+    """Issue 10, finding 1: a NUL byte (or a name longer than the system allows) was a 500."""
+    response = web.get(path)
+    if path.startswith("/assets/"):
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 200 and "<div id=root>" in response.text
 
 
 def test_a_dist_without_index_is_a_config_error(make_settings: Callable[..., Settings], tmp_path: Path) -> None:
