@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import string
-import uuid
-from datetime import datetime
 
-import pytest
 from dramatiq.common import compute_backoff
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,10 +11,7 @@ from hypothesis import strategies as st
 from ayni.jobs.broker import DEFAULT_MAX_BACKOFF_MS, DEFAULT_MIN_BACKOFF_MS
 from ayni.jobs.errors import MAX_SUMMARY, error_summary, redact
 from ayni.jobs.ping import PING
-from ayni.jobs.routes import decode_cursor, encode_cursor
 from ayni.jobs.states import FINAL, TRANSITIONS, Event, InvalidTransition, Status, sources, transition
-from ayni.jobs.views import JobRecord
-from ayni.problems import Problem
 
 statuses = st.sampled_from(list(Status))
 events = st.sampled_from(list(Event))
@@ -88,27 +82,3 @@ def test_summaries_are_one_short_line(text: str) -> None:
     summary = error_summary(ValueError(text))
     assert "\n" not in summary and len(summary) <= MAX_SUMMARY
     assert redact(redact(summary)) == redact(summary)
-
-
-@given(st.datetimes(timezones=st.timezones()), st.uuids())
-def test_cursors_round_trip(moment: datetime, job_id: uuid.UUID) -> None:
-    job = JobRecord(
-        id=job_id,
-        actor="ping",
-        status=Status.PENDING,
-        attempts=0,
-        created_at=moment,
-        started_at=None,
-        finished_at=None,
-        error=None,
-        result=None,
-        progress=0,
-    )
-    assert decode_cursor(encode_cursor(job)) == (moment, job_id)
-
-
-@given(st.text(max_size=300))
-def test_any_other_cursor_is_a_400_problem(text: str) -> None:
-    with pytest.raises(Problem) as caught:
-        decode_cursor(text)
-    assert caught.value.status == 400
