@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from ayni import apidocs, health_routes
 from ayni.auth import routes as auth_routes
+from ayni.clients import ForwardedClient
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
 from ayni.health import HealthCheck
@@ -105,6 +106,7 @@ def create_app(settings: Settings) -> Starlette:
 
     production = settings.environment == "production"
     middleware = [
+        Middleware(ForwardedClient, hops=settings.forwarded_trusted_hops),
         Middleware(LivenessShortcut, production=production),
         Middleware(RequestContextMiddleware, production=production),
         Middleware(

@@ -6,7 +6,6 @@ drive it without touching the process environment.
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -48,7 +47,7 @@ class Settings:
     project_name: str = "Ayni"
     port: int = 8000
     web_concurrency: int = 1
-    forwarded_allow_ips: str = "127.0.0.1"
+    forwarded_trusted_hops: int = 0
     access_token_expire_minutes: int = 15
     refresh_token_expire_days: int = 30
     auth_require_verified_email: bool = True
@@ -256,19 +255,6 @@ def _origin(value: str, name: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _forwarded_ips(env: Mapping[str, str]) -> str:
-    raw = _text(env, "FORWARDED_ALLOW_IPS", "127.0.0.1")
-    assert raw is not None
-    for item in (i.strip() for i in raw.split(",")):
-        if item == "*":
-            continue
-        try:
-            ipaddress.ip_network(item, strict=False)
-        except ValueError:
-            raise ConfigError("FORWARDED_ALLOW_IPS", f"{item!r} is not an IP address, network or *") from None
-    return raw
-
-
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build Settings from an environment mapping; raises ConfigError naming the first bad variable."""
     environment: Environment = _choice(env, "ENVIRONMENT", "local", ENVIRONMENTS)  # type: ignore[assignment]
@@ -301,7 +287,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         project_name=_text(env, "PROJECT_NAME", "Ayni") or "Ayni",
         port=_integer(env, "PORT", 8000, 1, 65535),
         web_concurrency=_integer(env, "WEB_CONCURRENCY", 1, 1, 64),
-        forwarded_allow_ips=_forwarded_ips(env),
+        forwarded_trusted_hops=_integer(env, "FORWARDED_TRUSTED_HOPS", 0, 0, 10),
         access_token_expire_minutes=_integer(env, "ACCESS_TOKEN_EXPIRE_MINUTES", 15, 1, 24 * 60),
         refresh_token_expire_days=_integer(env, "REFRESH_TOKEN_EXPIRE_DAYS", 30, 1, 365),
         auth_require_verified_email=_boolean(env, "AUTH_REQUIRE_VERIFIED_EMAIL", True),

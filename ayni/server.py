@@ -43,8 +43,9 @@ def uvicorn_config(settings: Settings) -> uvicorn.Config:
         "ayni.app:app_from_environment",
         factory=True,
         workers=settings.web_concurrency,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # The client's address and scheme come from ayni.clients (FORWARDED_TRUSTED_HOPS): uvicorn's own
+        # rule takes the leftmost X-Forwarded-For entry, which the client writes.
+        proxy_headers=False,
         server_header=False,
         date_header=True,
         access_log=False,

@@ -62,7 +62,15 @@ class LiveServer:
         self.host = host  # another loopback address (127.0.0.2) is another site for the browser
         self.port = port or free_port()
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=self.port, log_config=None, lifespan="on", timeout_graceful_shutdown=5)
+            uvicorn.Config(
+                app,
+                host=host,
+                port=self.port,
+                log_config=None,
+                lifespan="on",
+                timeout_graceful_shutdown=5,
+                proxy_headers=False,  # as `ayni serve`: the app reads X-Forwarded-For (ayni.clients)
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -146,7 +146,7 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
 
 
 def _client_address(request: Request) -> str:
-    # uvicorn replaces the peer with X-Forwarded-For only when the peer is in FORWARDED_ALLOW_IPS.
+    # The peer, or the client behind FORWARDED_TRUSTED_HOPS proxies (ayni.clients put it in the scope).
     return request.client.host if request.client else "unknown"
 
 

@@ -20,6 +20,12 @@ A = "/api/v1/auth"
 WRONG = {"email": "ana@example.cl", "password": "not the password"}
 
 
+@pytest.fixture
+def app_settings(make_settings: Callable[..., Settings]) -> Settings:
+    """The tests play the one proxy in front of the API: their X-Forwarded-For names the client."""
+    return make_settings(FORWARDED_TRUSTED_HOPS="1")
+
+
 def test_failed_logins_per_account_answer_429_with_retry_after(client: httpx.Client, user: uuid.UUID) -> None:
     # Each failure from a different address: only the account's counter can trip.
     for n in range(5):
@@ -147,3 +153,22 @@ def test_login_fails_open_when_redis_is_down_and_says_so(
             response = http.post(f"{A}/{path}", json=body)
             assert response.status_code == 503, (path, response.text)
     assert any("login throttling skipped" in r.getMessage() for r in caplog.records)
+
+
+def test_an_address_written_by_the_client_gets_no_fresh_bucket(
+    make_settings: Callable[..., Settings], database_url: str, clean_state: None
+) -> None:
+    """Finding 3 of issue 10: with FORWARDED_ALLOW_IPS='*', uvicorn took the leftmost X-Forwarded-For
+    entry, so `X-Forwarded-For: 203.0.113.7, <real address>` got a fresh throttle bucket."""
+    settings = make_settings(FORWARDED_TRUSTED_HOPS="1", LOGIN_ADDRESS_ATTEMPTS_LIMIT="3")
+    with LiveServer(create_app(settings)) as server, httpx.Client(base_url=server.url) as http:
+
+        def attempt(forwarded_for: str) -> int:
+            body = {"email": f"{uuid.uuid4().hex[:8]}@example.cl", "password": "not the password"}
+            return http.post(f"{A}/login", json=body, headers={"X-Forwarded-For": forwarded_for}).status_code
+
+        assert [attempt("198.51.100.20") for _ in range(3)] == [401] * 3
+        assert attempt("198.51.100.20") == 429
+        assert attempt("203.0.113.7, 198.51.100.20") == 429
+        assert attempt("203.0.113.8,198.51.100.9, 198.51.100.20") == 429
+        assert attempt("198.51.100.21") == 401  # another client behind the same proxy
