@@ -24,6 +24,7 @@ from ayni.auth import routes as auth_routes
 from ayni.clients import ForwardedClient
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
+from ayni.header_limit import HeaderSizeLimit
 from ayni.health import HealthCheck
 from ayni.jobs import routes as jobs_routes
 from ayni.jobs.broker import make_broker
@@ -109,6 +110,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(ForwardedClient, hops=settings.forwarded_trusted_hops),
         Middleware(LivenessShortcut, production=production),
         Middleware(RequestContextMiddleware, production=production),
+        Middleware(HeaderSizeLimit),
         Middleware(
             StrictCORSMiddleware,
             allow_origins=list(settings.cors_origins),

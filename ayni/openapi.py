@@ -131,7 +131,7 @@ def _parameters(route: ApiRoute, components: dict[str, Any]) -> list[dict[str, A
 
 def error_statuses(route: ApiRoute) -> set[int]:
     """Every error status the route can answer: its own, and those of what it goes through."""
-    statuses = {*route.error_statuses, 500}
+    statuses = {*route.error_statuses, 431, 500}  # 431: headers over 32 KiB (ayni.header_limit)
     if route.uses_services:
         statuses.add(503)  # PostgreSQL or Redis unreachable
     if route.access is Access.USER:
