@@ -182,8 +182,10 @@ class UnhandledErrorMiddleware:
 
 
 class StrictCORSMiddleware(CORSMiddleware):
-    """Starlette's CORS, but an origin that is not allowed gets no CORS header at all, and a refused
-    preflight is a problem+json like every other error."""
+    """Starlette's CORS, but an origin that is not allowed gets no CORS header at all, a refused preflight
+    is a problem+json like every other error and names what was refused and what is allowed instead, and
+    every answer to a request with an Origin says `Vary: Origin` (a cache must not hand one origin's answer,
+    or refusal, to another)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -191,23 +193,54 @@ class StrictCORSMiddleware(CORSMiddleware):
             return
         headers = Headers(scope=scope)
         origin = headers.get("origin")
-        is_preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
-        if origin is not None and not self.is_allowed_origin(origin):
-            if is_preflight:
-                body = problem_body(403, "cors-refused", f"Origin {origin} may not call this API.")
-                await send_json(send, 403, body, {}, PROBLEM_MEDIA_TYPE)
-            else:
-                await self.app(scope, receive, send)
+        if origin is None:
+            await super().__call__(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                vary_on_origin(MutableHeaders(scope=message))
+            await send(message)
+
+        is_preflight = scope["method"] == "OPTIONS" and "access-control-request-method" in headers
+        if not self.is_allowed_origin(origin):
+            if is_preflight:
+                allowed = ", ".join(self.allow_origins) or "none"
+                detail = f"CORS preflight refused: origin {origin} may not call this API; allowed origins: {allowed}."
+                await send_json(send_varying, 403, problem_body(403, "cors-refused", detail), {}, PROBLEM_MEDIA_TYPE)
+            else:
+                await self.app(scope, receive, send_varying)
+            return
+        await super().__call__(scope, receive, send_varying)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
         if response.status_code == 200:
             return response
-        detail = f"{bytes(response.body).decode()}: allowed are {', '.join(sorted(self.allow_methods))}."
+        refusals = []
+        method = request_headers["access-control-request-method"]
+        if method not in self.allow_methods:
+            allowed_methods = ", ".join(sorted(self.allow_methods))
+            refusals.append(f"method {method} is not allowed; allowed methods: {allowed_methods}")
+        requested = (request_headers.get("access-control-request-headers") or "").lower().split(",")
+        refused = [h.strip() for h in requested if h.strip() not in self.allow_headers]
+        if refused and not self.allow_all_headers:
+            allowed_headers = ", ".join(sorted(self.allow_headers))
+            refusals.append(f"headers {', '.join(refused)} are not allowed; allowed headers: {allowed_headers}")
+        if "access-control-request-private-network" in request_headers and not self.allow_private_network:
+            refusals.append("private network access is not allowed")
+        detail = f"CORS preflight refused: {'; '.join(refusals) or bytes(response.body).decode()}."
         allowed = {k: v for k, v in response.headers.items() if k.startswith("access-control-")}
         return ProblemResponse(problem_body(400, "cors-refused", detail), status_code=400, headers=allowed)
+
+
+def vary_on_origin(headers: MutableHeaders) -> None:
+    """Adds Origin to the Vary header, keeping what it already names."""
+    vary = headers.get("vary")
+    if vary is None:
+        headers["vary"] = "Origin"
+    elif not {v.strip().lower() for v in vary.split(",")} & {"origin", "*"}:
+        headers["vary"] = f"{vary}, Origin"
 
 
 class BodySizeLimitMiddleware:

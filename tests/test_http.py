@@ -331,6 +331,66 @@ def test_a_refused_preflight_is_a_problem(api: httpx.Client) -> None:
         check_problem(response, response.status_code)
 
 
+def _vary(response: httpx.Response) -> list[str]:
+    return [v.strip().lower() for v in response.headers.get("vary", "").split(",")]
+
+
+@pytest.mark.parametrize("origin", [FRONTEND, "https://evil.example"])
+@pytest.mark.parametrize(
+    ("method", "path", "extra"),
+    [
+        ("GET", "/api/v1/health", {}),
+        ("GET", "/api/v1/nowhere", {}),
+        ("POST", "/api/v1/test/items", {"Content-Type": "application/json"}),
+        ("OPTIONS", "/api/v1/health", {"Access-Control-Request-Method": "GET"}),
+        ("OPTIONS", "/api/v1/health", {"Access-Control-Request-Method": "TRACE"}),
+    ],
+)
+def test_every_answer_to_an_origin_varies_on_it(
+    api: httpx.Client, origin: str, method: str, path: str, extra: dict[str, str]
+) -> None:
+    """Issue 10: a cache must not hand one origin's answer (or refusal) to another."""
+    response = api.request(method, path, headers={"Origin": origin, **extra}, content=b"{}" if extra else None)
+    assert _vary(response).count("origin") == 1, response.headers
+
+
+def test_vary_origin_is_added_to_an_existing_vary(api: httpx.Client) -> None:
+    """A gzipped answer already varies on Accept-Encoding; Origin is appended, not substituted."""
+    for origin in (FRONTEND, "https://evil.example"):
+        response = api.get("/api/v1/openapi.json", headers={"Origin": origin, "Accept-Encoding": "gzip"})
+        assert response.headers.get("content-encoding") == "gzip"
+        assert "accept-encoding" in _vary(response)
+        assert _vary(response).count("origin") == 1
+
+
+def _preflight(api: httpx.Client, origin: str, method: str, headers: str | None = None) -> dict[str, Any]:
+    request_headers = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers is not None:
+        request_headers["Access-Control-Request-Headers"] = headers
+    response = api.options("/api/v1/health", headers=request_headers)
+    return check_problem(response, response.status_code)
+
+
+def test_a_refused_preflight_names_what_was_refused(api: httpx.Client) -> None:
+    only_headers = _preflight(api, FRONTEND, "GET", "x-evil, content-type")["detail"]
+    assert "headers x-evil are not allowed" in only_headers
+    assert "x-request-id" in only_headers and "authorization" in only_headers
+    assert "method" not in only_headers and "PATCH" not in only_headers
+
+    only_method = _preflight(api, FRONTEND, "TRACE", "content-type")["detail"]
+    assert "method TRACE is not allowed" in only_method
+    assert "PATCH" in only_method
+    assert "header" not in only_method
+
+    both = _preflight(api, FRONTEND, "TRACE", "x-evil")["detail"]
+    assert "method TRACE" in both and "headers x-evil" in both
+
+    origin = _preflight(api, "https://evil.example", "GET")["detail"]
+    assert "origin https://evil.example" in origin
+    assert FRONTEND in origin
+    assert "PATCH" not in origin
+
+
 # --- gzip -----------------------------------------------------------------------------------------------------
 
 

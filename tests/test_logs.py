@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -22,7 +23,7 @@ from starlette.routing import Route
 from ayni.app import create_app
 from ayni.config import Settings
 from ayni.context import bind_request_id, unbind_request_id
-from ayni.logs import ConsoleFormatter, JsonFormatter, RequestIdFilter, configure_logging
+from ayni.logs import ConsoleFormatter, JsonFormatter, RequestIdFilter, configure_logging, escape_control
 from tests.servers import LiveServer
 
 LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "dramatiq")
@@ -230,3 +231,93 @@ def test_no_password_reaches_the_log(
     assert "Disconnected from database" in text or "Connected to database" in text
     assert password not in text
     assert "redispass-Sekrit-0815" not in text
+
+
+# --- log forging (issue 10, finding 6) ------------------------------------------------------------------------
+
+FORGING_PATH = "/api/v1/x%0a18:30:00%20ERROR%20FORGED%0d%e2%80%a8tail"
+
+
+def test_a_newline_in_the_path_cannot_forge_a_console_line(
+    make_settings: Callable[..., Settings], clean_state: None
+) -> None:
+    server, stream = serve_logged(make_settings(LOG_FORMAT="console", LOG_LEVEL="info"))
+    with server, httpx.Client(base_url=server.url, timeout=10) as http:
+        http.get(FORGING_PATH, headers={"X-Request-ID": "forge-1"})
+        wait_for(stream, lambda line: "[forge-1]" in line and "FORGED" in line)
+    text = stream.getvalue()
+    server_lines = [line for line in text.splitlines() if " httpx " not in line]  # not the client's own
+    mine = [line for line in server_lines if "FORGED" in line or "tail" in line]
+    assert len(mine) == 1, text
+    assert "[forge-1]" in mine[0]
+    assert "GET /api/v1/x\\n18:30:00 ERROR FORGED\\r\\u2028tail 404" in mine[0]
+    assert not [line for line in text.split("\n") if line.startswith("18:30:00 ERROR")]
+
+
+def test_a_newline_in_the_path_stays_inside_one_json_line(json_server: tuple[httpx.Client, io.StringIO]) -> None:
+    http, stream = json_server
+    http.get(FORGING_PATH, headers={"X-Request-ID": "forge-2"})
+    lines = wait_for(stream, lambda line: "forge-2" in line and "FORGED" in line)
+    assert len(stream.getvalue().split("\n")) == len(lines) + 1  # splitlines splits on U+2028 too: none
+    mine = [e for e in json_lines(lines) if e.get("request_id") == "forge-2" and "path" in e]
+    assert len(mine) == 1
+    assert mine[0]["path"] == "/api/v1/x\n18:30:00 ERROR FORGED\r\u2028tail"  # the true path, for the machine
+
+
+def _is_unsafe(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" or char in "\u2028\u2029"
+
+
+@given(st.text())
+def test_escaping_leaves_no_control_character(text: str) -> None:
+    escaped = escape_control(text)
+    assert not [c for c in escaped if _is_unsafe(c)]
+    assert len(escaped.splitlines()) <= 1
+    if not any(_is_unsafe(c) or c == "\\" for c in text):
+        assert escaped == text  # plain text is left alone
+
+
+@given(st.text(), st.text())
+def test_escaping_keeps_different_texts_different(first: str, second: str) -> None:
+    if first != second:
+        assert escape_control(first) != escape_control(second)
+
+
+@given(message=st.text(), request_id=st.none() | st.from_regex(r"[A-Za-z0-9._:\-]{1,128}", fullmatch=True))
+def test_a_console_line_is_always_one_line(message: str, request_id: str | None) -> None:
+    line = _format(ConsoleFormatter(), message, {}, request_id)
+    assert len(line.splitlines()) == 1
+    assert not [c for c in line if _is_unsafe(c)]
+
+
+def test_console_escapes_every_kind_of_argument_but_not_the_format_string() -> None:
+    record = logging.makeLogRecord(
+        {
+            "name": "ayni.test",
+            "levelname": "INFO",
+            "msg": "one\ntwo %s %r %d %.1f %s",
+            "args": ("a\nb", "c\x1bd", 7, 1.25, ["e\u2028f"]),
+        }
+    )
+    RequestIdFilter().filter(record)
+    line = ConsoleFormatter().format(record)
+    # %s of a list shows its items' reprs, whose backslashes are then doubled like any other
+    assert line.split("\n")[1] == "two a\\nb 'c\\x1bd' 7 1.2 ['e\\\\u2028f']"
+    assert record.getMessage().count("\n") == 2  # the record itself, as other handlers see it, is untouched
+
+
+def test_the_dev_email_keeps_its_layout_in_the_console() -> None:
+    """`ayni dev` logs the email instead of sending it: its link stays on a line of its own, clickable."""
+    body = "Open this link:\n\nhttp://localhost:5173/verify-email?token=abc\n\nThanks\x1b[2J"
+    record = logging.makeLogRecord(
+        {
+            "name": "ayni.emails",
+            "levelname": "INFO",
+            "msg": "email (SMTP_URL not set, so it is only logged):\nTo: %s\nSubject: %s\n\n%s",
+            "args": ("ana@example.com", "Verify", body),
+        }
+    )
+    RequestIdFilter().filter(record)
+    lines = ConsoleFormatter().format(record).split("\n")
+    assert "http://localhost:5173/verify-email?token=abc" in lines
+    assert lines[-1] == "Thanks\\x1b[2J"

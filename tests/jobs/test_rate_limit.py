@@ -23,9 +23,7 @@ def limited(make_settings: Callable[..., Settings], clean_state: None) -> Iterat
         yield http
 
 
-def test_a_user_starting_too_many_jobs_gets_429_and_nothing_is_queued(
-    limited: httpx.Client, database_url: str
-) -> None:
+def test_a_user_starting_too_many_jobs_gets_429_and_nothing_is_queued(limited: httpx.Client, database_url: str) -> None:
     create_user(database_url, "ana@example.cl")
     create_user(database_url, "luis@example.cl")
     ana = bearer(login(limited, "ana@example.cl")["access_token"])
