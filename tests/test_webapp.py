@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ayni.app import create_app
 from ayni.config import ConfigError, Settings
+from ayni.webapp import servable
 from tests.servers import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,3 +101,20 @@ def test_a_path_no_file_can_have_gets_a_clean_answer(web: httpx.Client, path: st
 def test_a_dist_without_index_is_a_config_error(make_settings: Callable[..., Settings], tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="FRONTEND_DIST"):
         make_settings(FRONTEND_DIST=str(tmp_path))
+
+
+SITE_FILES = {"", "index.html", "assets/app-3f9a.js", "favicon.svg"}
+
+
+@given(st.one_of(st.text(max_size=300), st.sampled_from(sorted(SITE_FILES))))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_path_is_answered_without_an_error(dist: Path, text: str) -> None:
+    """Whatever a client puts in the path (NUL, `..`, control characters, long names), `servable` answers,
+    yes for the build's own files, and never for anything outside the build."""
+    path = PurePosixPath("/" + text)
+    answer = servable(dist, path)
+    if str(path).lstrip("/") in SITE_FILES:
+        assert answer
+    if answer:
+        resolved = (dist / str(path).lstrip("/")).resolve()
+        assert resolved == dist.resolve() or dist.resolve() in resolved.parents
