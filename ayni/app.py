@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from ayni import apidocs, health_routes
+from ayni import apidocs, health
 from ayni.auth import routes as auth_routes
 from ayni.clients import ForwardedClient
 from ayni.config import Settings, load_settings
@@ -28,7 +28,7 @@ from ayni.header_limit import HeaderSizeLimit
 from ayni.health import HealthCheck
 from ayni.jobs import routes as jobs_routes
 from ayni.jobs.broker import make_broker
-from ayni.jobs.health import worker_check
+from ayni.jobs.heartbeat import worker_check
 from ayni.logs import configure_logging
 from ayni.middleware import (
     BodySizeLimitMiddleware,
@@ -68,11 +68,11 @@ async def handle_unavailable(request: Request, exc: Exception) -> Response:
 
 
 def health_checks(res: Resources) -> list[HealthCheck]:
-    return [*health_routes.dependency_checks(res), worker_check(res)]
+    return [*health.dependency_checks(res), worker_check(res)]
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*health_routes.routes, *auth_routes.routes, *jobs_routes.routes]
+    return [*health.routes, *auth_routes.routes, *jobs_routes.routes]
 
 
 def all_routes() -> list[BaseRoute]:

@@ -9,8 +9,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from ayni.command_errors import UserFacingError
 from ayni.config import ConfigError, Settings, load_settings
-from ayni.errors import UserFacingError
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
@@ -79,7 +79,7 @@ def _rollback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
-    from ayni.checks import check_dependencies
+    from ayni.reachability import check_dependencies
 
     settings = _settings()
     for name, value in settings.masked().items():

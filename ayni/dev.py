@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import IO
 
 from ayni import migrations
+from ayni.command_errors import UserFacingError
 from ayni.config import load_settings
 from ayni.embedded import EmbeddedPostgres, EmbeddedRedis, EmbeddedServer, tie_to_parent
-from ayni.errors import UserFacingError
 from ayni.server import bind
 
 LOCK_FILE = "dev.lock"

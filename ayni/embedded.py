@@ -27,7 +27,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from ayni.errors import UserFacingError
+from ayni.command_errors import UserFacingError
 
 _PR_SET_PDEATHSIG = 1
 RELOCATED_BASE = Path("/var/lib/ayni/embedded-postgres")  # root-owned parents: no one else can plant links

@@ -19,7 +19,7 @@ import psycopg
 from yoyo import get_backend, read_migrations
 from yoyo.exceptions import BadMigration
 
-from ayni.errors import UserFacingError
+from ayni.command_errors import UserFacingError
 
 logger = logging.getLogger("ayni.migrations")
 

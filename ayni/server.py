@@ -7,8 +7,8 @@ import socket
 
 import uvicorn
 
+from ayni.command_errors import UserFacingError
 from ayni.config import Settings
-from ayni.errors import UserFacingError
 
 
 class PortInUseError(UserFacingError):

@@ -20,7 +20,7 @@ from ayni import migrations
 from ayni.app import create_app
 from ayni.config import Settings, load_settings
 from ayni.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
-from ayni.jobs.middleware import Heartbeat
+from ayni.jobs.heartbeat import Heartbeat
 from tests.conftest import make_env
 from tests.servers import LiveServer, start_postgres, start_redis
 

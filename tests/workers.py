@@ -18,7 +18,7 @@ import redis
 
 from ayni.config import load_settings
 from ayni.jobs.broker import job_message, make_broker
-from ayni.jobs.middleware import HEARTBEAT_PREFIX
+from ayni.jobs.heartbeat import HEARTBEAT_PREFIX
 
 
 class WorkerProcess:

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from ayni.auth.tokens import new_one_time_token, sha256
 from ayni.config import Settings
-from ayni.jobs.actors import ActorSpec, JobContext
+from ayni.jobs.catalog import ActorSpec, JobContext
 
 if TYPE_CHECKING:
     import psycopg  # the worker's connections; the API never loads psycopg

@@ -1,41 +1,25 @@
-"""How an actor is declared: a plain function plus its options, registered on a broker by the worker and
-the API at start (never at import)."""
+"""The ping actor: the operator's one-request proof that the API, Redis, the worker and the database
+work together."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+import time
 
-from ayni.config import Settings
-
-if TYPE_CHECKING:
-    import psycopg
-
-Connect = Callable[[], AbstractContextManager["psycopg.Connection[Any]"]]
+from ayni.jobs.catalog import ActorSpec, JobContext
 
 
-@dataclass(frozen=True)
-class JobContext:
-    """What an actor gets besides its arguments: `connect()` lends the worker thread's database connection
-    (autocommit: one statement, one transaction)."""
-
-    settings: Settings
-    job_id: UUID | None
-    report_progress: Callable[[float], None]
-    connect: Connect
+class PingFailed(RuntimeError):
+    pass
 
 
-@dataclass(frozen=True)
-class ActorSpec:
-    name: str
-    fn: Callable[..., Any]  # fn(ctx: JobContext, **kwargs) -> JSON-serialisable result
-    max_retries: int = 3
-    time_limit_ms: int = 60_000
-    queue: str = "default"
-    # Dramatiq's priority within one worker: lower runs first when messages of several queues wait.
-    priority: int = 10
-    min_backoff_ms: int = 1_000
-    max_backoff_ms: int = 300_000
+def ping(ctx: JobContext, sleep_ms: int = 0, fail: bool = False) -> dict[str, object]:
+    steps = 10 if sleep_ms else 0  # without a sleep there is no progress to show before "succeeded"
+    for step in range(steps):
+        time.sleep(sleep_ms / 1000 / steps)
+        ctx.report_progress((step + 1) / steps)
+    if fail:
+        raise PingFailed("ping was asked to fail")
+    return {"pong": True, "slept_ms": sleep_ms}
+
+
+PING = ActorSpec(name="ping", fn=ping, max_retries=3, time_limit_ms=30_000, min_backoff_ms=500, max_backoff_ms=5_000)

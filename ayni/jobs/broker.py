@@ -12,7 +12,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AgeLimit, CurrentMessage, Retries, ShutdownNotifications, TimeLimit
 
 from ayni.config import Settings
-from ayni.jobs.actors import ActorSpec, JobContext
+from ayni.jobs.catalog import ActorSpec, JobContext
 from ayni.jobs.registry import actor_specs
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def make_broker(
     # attempt after Retries has decided whether it is retried, which decides the job's status.
     records_middleware = []
     if records is not None:  # the worker's broker; the API's never loads psycopg or the record middleware
-        from ayni.jobs.middleware import JobRecords
+        from ayni.jobs.tracking import JobRecords
 
         records_middleware.append(JobRecords(records))
     middleware: list[Any] = [

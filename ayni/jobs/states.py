@@ -25,8 +25,6 @@ class Event(StrEnum):
     KILL = "kill"  # dead-lettered without a final attempt (age limit, actor gone)
 
 
-FINAL = frozenset({Status.SUCCEEDED, Status.FAILED, Status.DEAD})
-
 TRANSITIONS: dict[Event, tuple[frozenset[Status], Status]] = {
     Event.START: (frozenset({Status.PENDING, Status.RUNNING}), Status.RUNNING),
     Event.SUCCEED: (frozenset({Status.RUNNING}), Status.SUCCEEDED),
@@ -36,16 +34,5 @@ TRANSITIONS: dict[Event, tuple[frozenset[Status], Status]] = {
 }
 
 
-class InvalidTransition(ValueError):
-    pass
-
-
 def sources(event: Event) -> frozenset[Status]:
     return TRANSITIONS[event][0]
-
-
-def transition(current: Status, event: Event) -> Status:
-    allowed, target = TRANSITIONS[event]
-    if current not in allowed:
-        raise InvalidTransition(f"{event.value} is not allowed from {current.value}")
-    return target

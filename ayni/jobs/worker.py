@@ -15,9 +15,9 @@ from dramatiq import Worker
 
 from ayni.config import Settings
 from ayni.jobs.broker import make_broker, redis_client
-from ayni.jobs.maintenance import Scheduler, tasks
-from ayni.jobs.middleware import Heartbeat
+from ayni.jobs.heartbeat import Heartbeat
 from ayni.jobs.records import RecordStore
+from ayni.jobs.scheduler import Scheduler, tasks
 from ayni.logs import configure_logging
 
 logger = logging.getLogger("ayni.worker")

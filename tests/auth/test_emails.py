@@ -20,8 +20,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from ayni.auth.emails import KINDS, deliver, render_email, reset_link, send_email_actor, verify_link
 from ayni.config import Settings, load_settings
 from ayni.embedded import free_port
-from ayni.jobs.actors import JobContext
 from ayni.jobs.broker import job_message, make_broker
+from ayni.jobs.catalog import JobContext
 from ayni.jobs.records import RecordStore
 from tests.accounts import PASSWORD, Mailbox, SmtpServer, bearer, create_user, link_token, login, sql
 from tests.workers import WorkerProcess

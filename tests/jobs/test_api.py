@@ -21,10 +21,10 @@ from ayni.config import Settings
 from ayni.db import make_database, make_redis
 from ayni.embedded import free_port
 from ayni.jobs.broker import make_broker
-from ayni.jobs.maintenance import sweep_outbox
 from ayni.jobs.queue import jobs_transaction
 from ayni.jobs.records import RecordStore
 from ayni.jobs.routes import CURSOR_PATTERN, decode_cursor, encode_cursor
+from ayni.jobs.scheduler import sweep_outbox
 from ayni.jobs.states import Status
 from ayni.jobs.views import JobRecord
 from ayni.problems import FIELD_ERROR_CODES, Problem

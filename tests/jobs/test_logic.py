@@ -8,13 +8,19 @@ from dramatiq.common import compute_backoff
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ayni.jobs.actors import PING
 from ayni.jobs.broker import DEFAULT_MAX_BACKOFF_MS, DEFAULT_MIN_BACKOFF_MS
-from ayni.jobs.errors import MAX_SUMMARY, error_summary, redact
-from ayni.jobs.ping import PING
-from ayni.jobs.states import FINAL, TRANSITIONS, Event, InvalidTransition, Status, sources, transition
+from ayni.jobs.redaction import MAX_SUMMARY, error_summary, redact
+from ayni.jobs.states import TRANSITIONS, Event, Status, sources
 
 statuses = st.sampled_from(list(Status))
 events = st.sampled_from(list(Event))
+FINAL = frozenset({Status.SUCCEEDED, Status.FAILED, Status.DEAD})
+
+
+def apply(current: Status, event: Event) -> Status | None:
+    """What the SQL does with the table: the event's target if `current` is one of its sources, else nothing."""
+    return TRANSITIONS[event][1] if current in sources(event) else None
 
 
 @given(st.lists(events, max_size=30), statuses)
@@ -23,25 +29,18 @@ def test_a_final_job_never_runs_again(history: list[Event], start: Status) -> No
     current = start
     final_seen = current in FINAL
     for event in history:
-        try:
-            current = transition(current, event)
-        except InvalidTransition:
+        moved = apply(current, event)
+        if moved is None:
             continue
+        current = moved
         if final_seen:
             raise AssertionError(f"{event} moved a final job to {current}")
         final_seen = current in FINAL
 
 
-@given(statuses, events)
-def test_transition_agrees_with_the_sources_the_sql_uses(current: Status, event: Event) -> None:
-    if current in sources(event):
-        assert transition(current, event) == TRANSITIONS[event][1]
-    else:
-        try:
-            transition(current, event)
-        except InvalidTransition:
-            return
-        raise AssertionError("a transition outside its sources was allowed")
+def test_no_event_has_a_final_status_among_its_sources() -> None:
+    for event in Event:
+        assert not sources(event) & FINAL, event
 
 
 def test_every_status_but_final_ones_can_finish() -> None:

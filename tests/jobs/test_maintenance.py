@@ -9,8 +9,8 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ayni.jobs.maintenance import Scheduler, Task, claim_period, purge_expired
 from ayni.jobs.records import RecordStore
+from ayni.jobs.scheduler import Scheduler, Task, claim_period, purge_expired
 from tests.accounts import create_user
 
 

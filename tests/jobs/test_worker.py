@@ -11,7 +11,7 @@ import psycopg
 import redis
 
 from ayni import migrations
-from ayni.jobs.middleware import HEARTBEAT_PREFIX
+from ayni.jobs.heartbeat import HEARTBEAT_PREFIX
 from tests.servers import scratch_database, start_redis
 from tests.workers import WorkerProcess, job_row, submit_job, wait_for_status
 
