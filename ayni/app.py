@@ -25,7 +25,6 @@ from ayni.clients import ForwardedClient
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
 from ayni.header_limit import HeaderSizeLimit
-from ayni.health import HealthCheck
 from ayni.jobs import routes as jobs_routes
 from ayni.jobs.broker import make_broker
 from ayni.jobs.heartbeat import worker_check
@@ -39,7 +38,7 @@ from ayni.middleware import (
 )
 from ayni.openapi import build_openapi, openapi_endpoint
 from ayni.problems import Problem, handle_problem, problem_response, unavailable
-from ayni.resources import Resources
+from ayni.resources import HealthCheck, Hooks, Resources
 from ayni.webapp import web_app
 
 logger = logging.getLogger("ayni.app")
@@ -131,8 +130,7 @@ def create_app(settings: Settings) -> Starlette:
     }
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
     app.state.settings = settings
-    app.state.authenticate = auth_routes.authenticate
-    app.state.health_checks = health_checks
+    app.state.hooks = Hooks(authenticate=auth_routes.authenticate, health_checks=health_checks)
     app.state.openapi = openapi_document(settings.project_name)
     return app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ayni.resources import Resources, resources
+from ayni.resources import HealthCheck, Resources, hooks, resources
 from ayni.routing import Access, ApiRoute, json_response
 
 
@@ -61,16 +61,6 @@ def condition_for(ok: bool, elapsed: float, slow_after: float) -> Condition:
 
 def rfc3339_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
-
-
-Probe = Callable[[], Awaitable[object]]
-
-
-@dataclass(frozen=True)
-class HealthCheck:
-    name: str
-    required: bool
-    probe: Probe
 
 
 def _discard_outcome(task: asyncio.Task[object]) -> None:
@@ -134,7 +124,7 @@ async def liveness(request: Request) -> Response:
 async def health(request: Request) -> Response:
     """Every dependency checked concurrently, each within HEALTH_CHECK_TIMEOUT; 200 only when healthy."""
     res = resources(request)
-    checks: list[HealthCheck] = request.app.state.health_checks(res)
+    checks = hooks(request).health_checks(res)
     condition, results = await run_checks(checks, res.settings.health_check_timeout, res.settings.health_check_slow)
     report = HealthReport(
         status=condition.label,  # type: ignore[arg-type]

@@ -1,15 +1,19 @@
-"""Declarative API routes: each route names who may call it and the models of its body and answer.
+"""Declarative API routes: each route names who may call it and the model of its answer; its handler's
+signature names the models of its body and query, and whether it takes the signed-in user.
 
-One definition, two uses: the same pydantic models validate request bodies here and describe them in the
-OpenAPI document (`ayni.openapi`).
+One definition, two uses: the same pydantic models validate requests here and describe them in the OpenAPI
+document (`ayni.openapi`).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, TypeVar, cast
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import ErrorDetails
@@ -20,6 +24,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
 from ayni.problems import FIELD_ERROR_CODES, FieldError, FieldErrorCode, Problem
+from ayni.resources import CurrentUser, hooks
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -43,37 +48,74 @@ class Access(Enum):
     USER = "user"
 
 
-Authenticator = Callable[[Request], Awaitable[object]]
+_INJECTED = ("body", "query", "user")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a handler takes besides the request, read once from its type hints: the body model (optional
+    when the hint allows None), the query model and the signed-in user's class."""
+
+    body: type[BaseModel] | None
+    body_required: bool
+    query: type[BaseModel] | None
+    user: type[CurrentUser] | None
+
+    @classmethod
+    def of(cls, endpoint: Callable[..., Awaitable[Response]]) -> Signature:
+        names = list(inspect.signature(endpoint).parameters)
+        if not names or names[0] != "request" or any(name not in _INJECTED for name in names[1:]):
+            raise TypeError(f"{endpoint.__name__}: take (request, [body], [query], [user]), by those names")
+        hints = get_type_hints(endpoint)
+        body, body_required = _model_of(hints.get("body"), endpoint.__name__)
+        query, query_required = _model_of(hints.get("query"), endpoint.__name__)
+        user = hints.get("user")
+        if not query_required or (user is not None and not (isinstance(user, type) and issubclass(user, CurrentUser))):
+            raise TypeError(f"{endpoint.__name__}: `query` is a model, `user` a CurrentUser class")
+        return cls(body, body_required, query, user)
+
+
+def _model_of(hint: Any, endpoint: str) -> tuple[type[BaseModel] | None, bool]:
+    """The model a parameter's hint names, and whether the hint requires it (`Model | None` does not)."""
+    if hint is None:
+        return None, True
+    members = [m for m in get_args(hint) if m is not type(None)] if get_origin(hint) in (Union, UnionType) else [hint]
+    if len(members) != 1 or not (isinstance(members[0], type) and issubclass(members[0], BaseModel)):
+        raise TypeError(f"{endpoint}: a body or query is one pydantic model, optionally `| None`")
+    return members[0], members[0] is hint
 
 
 class ApiRoute(Route):
+    """An API route. The handler's signature declares what it takes (the body and query models, the signed-in
+    user), so each model is named once: here it is read, validated and passed in."""
+
     def __init__(
         self,
         path: str,
-        endpoint: Endpoint,
+        endpoint: Callable[..., Awaitable[Response]],
         *,
         methods: Sequence[str],
         access: Access,
         summary: str,
-        body: type[BaseModel] | None = None,
-        body_required: bool = True,
         response: type[BaseModel] | None = None,
         status_code: int = 200,
         errors: Sequence[int] = (),
         tags: Sequence[str] = (),
-        query: type[BaseModel] | None = None,
         response_headers: Sequence[str] = (),
         response_statuses: Sequence[int] = (),
         uses_services: bool = True,
         links: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        self.signature = Signature.of(endpoint)
+        if self.signature.user is not None and access is not Access.USER:
+            raise TypeError(f"{endpoint.__name__} takes the signed-in user: its access is Access.USER")
         self.access = access
         self.summary = summary
-        self.body_model = body
-        # An optional body may be left out entirely (request.state.body is then None): browsers send the
-        # refresh cookie and no body to /auth/refresh and /auth/logout.
-        self.body_required = body_required
-        self.query_model = query
+        self.body_model = self.signature.body
+        # An optional body may be left out entirely (the handler gets None): browsers send the refresh cookie
+        # and no body to /auth/refresh and /auth/logout.
+        self.body_required = self.signature.body_required
+        self.query_model = self.signature.query
         self.response_model = response
         self.status_code = status_code
         self.error_statuses = tuple(errors)
@@ -87,19 +129,24 @@ class ApiRoute(Route):
         self.links = dict(links or {})
         super().__init__(path, self._wrap(endpoint), methods=list(methods), name=endpoint.__name__)
 
-    def _wrap(self, endpoint: Endpoint) -> Endpoint:
+    def _wrap(self, endpoint: Callable[..., Awaitable[Response]]) -> Endpoint:
+        signature = self.signature
+
         async def run(request: Request) -> Response:
+            given: dict[str, Any] = {}
             if self.access is Access.USER:
-                authenticate: Authenticator = request.app.state.authenticate
-                request.state.user = await authenticate(request)
-            if self.query_model is not None:
-                request.state.query = validate(self.query_model, query_fields(request), "query")
-            if self.body_model is not None:
-                if self.body_required or (await request.body()).strip():
-                    request.state.body = validate_json(self.body_model, await json_body(request))
+                user = await hooks(request).authenticate(request)
+                if signature.user is not None:
+                    assert isinstance(user, signature.user)
+                    given["user"] = user
+            if signature.query is not None:
+                given["query"] = validate(signature.query, query_fields(request), "query")
+            if signature.body is not None:
+                if signature.body_required or (await request.body()).strip():
+                    given["body"] = validate_json(signature.body, await json_body(request))
                 else:
-                    request.state.body = None
-            return await endpoint(request)
+                    given["body"] = None
+            return await endpoint(request, **given)
 
         run.__name__ = endpoint.__name__
         run.__doc__ = endpoint.__doc__
@@ -238,18 +285,6 @@ _WORDS: dict[str, tuple[str, FieldErrorCode]] = {
     "enum": ("This is not one of the allowed values.", "invalid-value"),
     "literal_error": ("This is not one of the allowed values.", "invalid-value"),
 }
-
-
-def body_of(request: Request, model: type[Model]) -> Model:
-    body = request.state.body
-    assert isinstance(body, model)
-    return body
-
-
-def query_of(request: Request, model: type[Model]) -> Model:
-    query = request.state.query
-    assert isinstance(query, model)
-    return query
 
 
 def json_response(model: BaseModel, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:

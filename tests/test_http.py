@@ -29,7 +29,7 @@ from ayni.config import Settings, load_settings
 from ayni.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
 from ayni.middleware import RequestIds, accept_request_id
 from ayni.resources import resources
-from ayni.routing import Access, ApiRoute, body_of, json_response
+from ayni.routing import Access, ApiRoute, json_response
 from tests.conftest import make_env
 from tests.servers import LiveServer, start_postgres, start_redis
 
@@ -80,8 +80,8 @@ class Item(BaseModel):
     note: str | None = None
 
 
-async def echo(request: Request) -> Response:
-    return json_response(body_of(request, Item))
+async def echo(request: Request, body: Item) -> Response:
+    return json_response(body)
 
 
 async def explode(request: Request) -> Response:
@@ -103,9 +103,7 @@ async def ping_redis(request: Request) -> Response:
 
 
 TEST_ROUTES = [
-    ApiRoute(
-        "/api/v1/test/items", echo, methods=["POST"], access=Access.PUBLIC, summary="echo", body=Item, response=Item
-    ),
+    ApiRoute("/api/v1/test/items", echo, methods=["POST"], access=Access.PUBLIC, summary="echo", response=Item),
     Route("/api/v1/test/explode", explode, methods=["GET"]),
     Route("/api/v1/test/refused", refused_connection, methods=["GET"]),
     Route("/api/v1/test/db", query_database, methods=["GET"]),

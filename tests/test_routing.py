@@ -13,10 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
 
 from ayni.jobs.states import Status
 from ayni.problems import FIELD_ERROR_CODES, Problem
-from ayni.routing import WholeNumber, unreadable_json, validate, validate_json
+from ayni.resources import CurrentUser
+from ayni.routing import Access, ApiRoute, Signature, WholeNumber, unreadable_json, validate, validate_json
 from tests.accounts import bearer, create_user, login
 
 # What Python, json and pydantic say in their own words; none of it may reach a client.
@@ -238,3 +241,59 @@ def test_a_query_parameter_given_twice_is_refused(client: httpx.Client, database
     headers = bearer(login(client, "ana@example.cl")["access_token"])
     [found] = _errors(client.get("/api/v1/jobs?limit=5&limit=7", headers=headers))
     assert (found["field"], found["code"]) == ("limit", "invalid-type")
+
+
+# A handler's signature is the one place its models are named (issue 11).
+
+
+class Query(BaseModel):
+    limit: int = 20
+
+
+async def takes_all(request: Request, body: Sample, query: Query, user: CurrentUser) -> Response:
+    return Response()
+
+
+async def takes_an_optional_body(request: Request, body: Sample | None) -> Response:
+    return Response()
+
+
+async def takes_the_request(request: Request) -> Response:
+    return Response()
+
+
+def test_a_signature_names_the_body_query_and_user() -> None:
+    assert Signature.of(takes_all) == Signature(Sample, True, Query, CurrentUser)
+    assert Signature.of(takes_an_optional_body) == Signature(Sample, False, None, None)
+    assert Signature.of(takes_the_request) == Signature(None, True, None, None)
+
+
+async def misnamed(request: Request, payload: Sample) -> Response:
+    return Response()
+
+
+async def body_not_a_model(request: Request, body: dict[str, str]) -> Response:
+    return Response()
+
+
+async def two_models(request: Request, body: Sample | Query) -> Response:
+    return Response()
+
+
+async def user_not_a_user(request: Request, user: str) -> Response:
+    return Response()
+
+
+async def optional_query(request: Request, query: Query | None) -> Response:
+    return Response()
+
+
+@pytest.mark.parametrize("endpoint", [misnamed, body_not_a_model, two_models, user_not_a_user, optional_query])
+def test_a_signature_the_route_cannot_serve_is_refused_at_start(endpoint: Callable[..., Any]) -> None:
+    with pytest.raises(TypeError, match=endpoint.__name__):
+        Signature.of(endpoint)
+
+
+def test_a_public_route_cannot_take_the_signed_in_user() -> None:
+    with pytest.raises(TypeError, match=r"Access\.USER"):
+        ApiRoute("/x", takes_all, methods=["POST"], access=Access.PUBLIC, summary="x")

@@ -37,8 +37,8 @@ from ayni.auth.throttle import Rules
 from ayni.config import Settings
 from ayni.jobs.queue import Outbox, enqueue, jobs_transaction
 from ayni.problems import FieldError, Problem
-from ayni.resources import Resources, resources
-from ayni.routing import Access, ApiRoute, body_of, json_response
+from ayni.resources import CurrentUser, Resources, resources
+from ayni.routing import Access, ApiRoute, json_response
 
 logger = logging.getLogger("ayni.auth")
 
@@ -54,15 +54,10 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class CurrentUser:
-    """What `authenticate` stores in request.state.user: the user row, fresh, and the session in use."""
+class SignedInUser(CurrentUser):
+    """What `authenticate` gives the routes of this package: the caller's user row too, fresh."""
 
     row: UserRow
-    session_id: UUID
-
-    @property
-    def id(self) -> UUID:
-        return self.row.id
 
 
 def now() -> datetime:
@@ -103,7 +98,7 @@ def _uuid(value: str) -> UUID | None:
         return None
 
 
-async def authenticate(request: Request) -> CurrentUser:
+async def authenticate(request: Request) -> SignedInUser:
     """The signed-in user of the request, or a 401/400 problem. One indexed query: the session must be
     live and the user enabled, so logout, logout-all, password changes and disabling take effect at once."""
     token = bearer_token(request)
@@ -120,13 +115,7 @@ async def authenticate(request: Request) -> CurrentUser:
     row = await store.session_user(res.db, session_id, user_id)
     if row is None:
         raise _unauthorized("invalid-token", "This session has ended; sign in again.")
-    return CurrentUser(row, session_id)
-
-
-def current_user(request: Request) -> CurrentUser:
-    user = request.state.user
-    assert isinstance(user, CurrentUser)
-    return user
+    return SignedInUser(row.id, session_id, row)
 
 
 # Helpers
@@ -171,11 +160,11 @@ async def _email(outbox: Outbox, kind: EmailKind, user_id: UUID) -> None:
     await outbox.add("send_email", {"kind": kind, "user_id": str(user_id)})
 
 
-async def _email_to_address(request: Request, kind: EmailKind) -> Response:
+async def _email_to_address(request: Request, body: EmailRequest, kind: EmailKind) -> Response:
     """Resend and reset: the same work whether or not an account has the address (the limits, then one
     job; the worker decides whether to send), so neither the answer nor its timing tells."""
     res = resources(request)
-    email = body_of(request, EmailRequest).email
+    email = body.email
     rules = Rules.from_settings(res.settings)
     await ratelimit.enforce(
         res.redis,
@@ -219,9 +208,8 @@ def _token_pair(settings: Settings, user_id: UUID, session_id: UUID, refresh: to
     return response
 
 
-def _presented_refresh_token(request: Request) -> str | None:
-    body = request.state.body
-    if isinstance(body, RefreshRequest) and body.refresh_token is not None:
+def _presented_refresh_token(request: Request, body: RefreshRequest | None) -> str | None:
+    if body is not None and body.refresh_token is not None:
         return body.refresh_token
     return request.cookies.get(COOKIE_NAME) or None
 
@@ -229,10 +217,9 @@ def _presented_refresh_token(request: Request) -> str | None:
 # Endpoints
 
 
-async def register(request: Request) -> Response:
+async def register(request: Request, body: RegisterRequest) -> Response:
     """Create an account; a verification link (valid 24 h) is emailed."""
     res = resources(request)
-    body = body_of(request, RegisterRequest)
     rules = Rules.from_settings(res.settings)
     await ratelimit.enforce(
         res.redis,
@@ -259,10 +246,10 @@ async def _one_time_token_problem(res: Resources, purpose: Purpose, token_hash: 
     return Problem(400, "invalid-token", f"This {what} link is not valid; ask for a new one.")
 
 
-async def verify_email(request: Request) -> Response:
+async def verify_email(request: Request, body: VerifyEmailRequest) -> Response:
     """Confirm the email address with the token of the verification link (single use)."""
     res = resources(request)
-    token_hash = tokens.sha256(body_of(request, VerifyEmailRequest).token)
+    token_hash = tokens.sha256(body.token)
     async with res.db.transaction():
         user_id = await store.use_one_time_token(res.db, "verify_email", token_hash)
         user = await store.mark_email_verified(res.db, user_id) if user_id is not None else None
@@ -271,19 +258,18 @@ async def verify_email(request: Request) -> Response:
     return json_response(user_json(user))
 
 
-async def resend_verification(request: Request) -> Response:
+async def resend_verification(request: Request, body: EmailRequest) -> Response:
     """Email a new verification link if the account exists and is unverified. Always 202."""
-    return await _email_to_address(request, "verify_email")
+    return await _email_to_address(request, body, "verify_email")
 
 
 def _invalid_credentials() -> Problem:
     return _unauthorized("invalid-credentials", "The email or the password is not correct.")
 
 
-async def login(request: Request) -> Response:
+async def login(request: Request, body: LoginRequest) -> Response:
     """Sign in: a token pair, and the refresh token as an HttpOnly cookie for browsers."""
     res = resources(request)
-    body = body_of(request, LoginRequest)
     rules = Rules.from_settings(res.settings)
     account = (rules.login_account, body.email)
     address = (rules.login_address, _client_address(request))
@@ -320,11 +306,11 @@ async def login(request: Request) -> Response:
     return _token_pair(res.settings, user.id, session_id, refresh, at)
 
 
-async def refresh(request: Request) -> Response:
+async def refresh(request: Request, body: RefreshRequest | None) -> Response:
     """A new token pair for a refresh token (body or cookie); that refresh token is dead afterwards.
     Presenting a refresh token that was already rotated ends its whole session (reuse detection)."""
     res = resources(request)
-    presented = _presented_refresh_token(request)
+    presented = _presented_refresh_token(request, body)
     if presented is None:
         raise _unauthorized("invalid-token", "Send refresh_token in the body, or the refresh cookie.")
     at = now()
@@ -351,11 +337,11 @@ async def refresh(request: Request) -> Response:
     return _token_pair(res.settings, user_id, session_id, successor, at)
 
 
-async def logout(request: Request) -> Response:
+async def logout(request: Request, body: RefreshRequest | None) -> Response:
     """End the session of a refresh token (body or cookie) and clear the cookie. 204 even when the session
     had already ended."""
     res = resources(request)
-    presented = _presented_refresh_token(request)
+    presented = _presented_refresh_token(request, body)
     response = Response(status_code=204)
     _clear_cookie(response)
     if presented is None:
@@ -372,35 +358,32 @@ async def logout(request: Request) -> Response:
     return response
 
 
-async def logout_all(request: Request) -> Response:
+async def logout_all(request: Request, user: CurrentUser) -> Response:
     """End every session of the signed-in user, this one included; their access tokens stop working too."""
     res = resources(request)
-    await store.revoke_user_sessions(res.db, current_user(request).id, "logout_all")
+    await store.revoke_user_sessions(res.db, user.id, "logout_all")
     response = Response(status_code=204)
     _clear_cookie(response)
     return response
 
 
-async def me(request: Request) -> Response:
+async def me(request: Request, user: SignedInUser) -> Response:
     """The signed-in user."""
-    return json_response(user_json(current_user(request).row))
+    return json_response(user_json(user.row))
 
 
-async def update_me(request: Request) -> Response:
+async def update_me(request: Request, body: UpdateMeRequest, user: CurrentUser) -> Response:
     """Change the full name (the only field that changes here)."""
     res = resources(request)
-    body = body_of(request, UpdateMeRequest)
-    row = await store.set_full_name(res.db, current_user(request).id, body.full_name)
+    row = await store.set_full_name(res.db, user.id, body.full_name)
     if row is None:
         raise _unauthorized("invalid-token", "This account no longer exists.")
     return json_response(user_json(row))
 
 
-async def change_password(request: Request) -> Response:
+async def change_password(request: Request, body: ChangePasswordRequest, user: SignedInUser) -> Response:
     """Change the password: every other session ends (this one stays) and a notice is emailed."""
     res = resources(request)
-    body = body_of(request, ChangePasswordRequest)
-    user = current_user(request)
     rules = Rules.from_settings(res.settings)
     account = (rules.login_account, user.row.email)
     address = (rules.login_address, _client_address(request))
@@ -422,15 +405,14 @@ async def change_password(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def request_password_reset(request: Request) -> Response:
+async def request_password_reset(request: Request, body: EmailRequest) -> Response:
     """Email a reset link (valid 1 h) if the account exists. Always 202: the answer reveals nothing."""
-    return await _email_to_address(request, "password_reset")
+    return await _email_to_address(request, body, "password_reset")
 
 
-async def confirm_password_reset(request: Request) -> Response:
+async def confirm_password_reset(request: Request, body: PasswordResetConfirmRequest) -> Response:
     """Set a new password with the token of the reset link (single use); every session ends."""
     res = resources(request)
-    body = body_of(request, PasswordResetConfirmRequest)
     token_hash = tokens.sha256(body.token)
     user = await store.one_time_token_user(res.db, "password_reset", token_hash)
     if user is None:
@@ -463,7 +445,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Create an account",
-        body=RegisterRequest,
         response=User,
         status_code=201,
         errors=[409, 429, 503],
@@ -475,7 +456,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Confirm an email address",
-        body=VerifyEmailRequest,
         response=User,
         errors=[400],
         tags=_TAGS,
@@ -486,7 +466,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Send the verification email again",
-        body=EmailRequest,
         status_code=202,
         errors=[429, 503],
         tags=_TAGS,
@@ -497,7 +476,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Sign in",
-        body=LoginRequest,
         response=TokenPair,
         errors=[401, 403, 429],
         tags=_TAGS,
@@ -509,8 +487,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Rotate the refresh token for a new token pair",
-        body=RefreshRequest,
-        body_required=False,
         response=TokenPair,
         errors=[401],
         tags=_TAGS,
@@ -522,8 +498,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Sign out this session",
-        body=RefreshRequest,
-        body_required=False,
         status_code=204,
         errors=[401],
         tags=_TAGS,
@@ -554,7 +528,6 @@ routes = [
         methods=["PATCH"],
         access=Access.USER,
         summary="Change the full name",
-        body=UpdateMeRequest,
         response=User,
         tags=_TAGS,
     ),
@@ -564,7 +537,6 @@ routes = [
         methods=["POST"],
         access=Access.USER,
         summary="Change the password",
-        body=ChangePasswordRequest,
         status_code=204,
         errors=[429],
         tags=_TAGS,
@@ -575,7 +547,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Ask for a password reset link",
-        body=EmailRequest,
         status_code=202,
         errors=[429, 503],
         tags=_TAGS,
@@ -586,7 +557,6 @@ routes = [
         methods=["POST"],
         access=Access.PUBLIC,
         summary="Set a new password with a reset link",
-        body=PasswordResetConfirmRequest,
         status_code=204,
         errors=[400],
         tags=_TAGS,

@@ -13,8 +13,7 @@ from typing import Any
 import redis
 from dramatiq import Broker, Middleware
 
-from ayni.health import HealthCheck
-from ayni.resources import Resources
+from ayni.resources import HealthCheck, Resources
 
 logger = logging.getLogger("ayni.jobs")
 

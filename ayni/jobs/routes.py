@@ -11,13 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ayni.auth.routes import current_user
 from ayni.jobs.queue import enqueue
 from ayni.jobs.states import Status
 from ayni.jobs.views import JobPage, JobRecord, fetch_job, list_jobs
 from ayni.problems import Problem
-from ayni.resources import resources
-from ayni.routing import Access, ApiRoute, WholeNumber, body_of, json_response, query_of
+from ayni.resources import CurrentUser, resources
+from ayni.routing import Access, ApiRoute, WholeNumber, json_response
 
 
 class PingRequest(BaseModel):
@@ -47,10 +46,6 @@ class JobListQuery(BaseModel):
     )
 
 
-def _user_id(request: Request) -> UUID:
-    return current_user(request).id
-
-
 def encode_cursor(job: JobRecord) -> str:
     return f"{(job.created_at - _EPOCH) // timedelta(microseconds=1)}_{job.id}"
 
@@ -63,29 +58,25 @@ def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     return _EPOCH + timedelta(microseconds=int(micros)), UUID(job_id)
 
 
-async def ping(request: Request) -> Response:
+async def ping(request: Request, body: PingRequest, user: CurrentUser) -> Response:
     """A real round trip through Redis, the worker and the database."""
-    body = body_of(request, PingRequest)
-    job = await enqueue(resources(request), "ping", body.model_dump(), user_id=_user_id(request))
+    job = await enqueue(resources(request), "ping", body.model_dump(), user_id=user.id)
     return json_response(job, 202, headers={"Location": f"/api/v1/jobs/{job.id}"})
 
 
-async def get_job(request: Request) -> Response:
+async def get_job(request: Request, user: CurrentUser) -> Response:
     """One of the signed-in user's jobs; another user's job is 404."""
     job_id: UUID = request.path_params["job_id"]
-    job = await fetch_job(resources(request).db, job_id, _user_id(request))
+    job = await fetch_job(resources(request).db, job_id, user.id)
     if job is None:
         raise Problem(404, "not-found", f"No job {job_id}.")
     return json_response(job)
 
 
-async def get_jobs(request: Request) -> Response:
+async def get_jobs(request: Request, query: JobListQuery, user: CurrentUser) -> Response:
     """The signed-in user's jobs, newest first."""
-    query = query_of(request, JobListQuery)
     before = decode_cursor(query.cursor) if query.cursor is not None else None
-    jobs = await list_jobs(
-        resources(request).db, _user_id(request), status=query.status, limit=query.limit + 1, before=before
-    )
+    jobs = await list_jobs(resources(request).db, user.id, status=query.status, limit=query.limit + 1, before=before)
     page = jobs[: query.limit]
     next_cursor = encode_cursor(page[-1]) if len(jobs) > query.limit else None
     return json_response(JobPage(items=page, next_cursor=next_cursor))
@@ -99,7 +90,6 @@ def _routes() -> list[Any]:
             methods=["POST"],
             access=Access.USER,
             summary="Enqueue a ping job",
-            body=PingRequest,
             response=JobRecord,
             status_code=202,
             errors=[429, 503],
@@ -123,7 +113,6 @@ def _routes() -> list[Any]:
             methods=["GET"],
             access=Access.USER,
             summary="Your jobs, newest first",
-            query=JobListQuery,
             response=JobPage,
             errors=[400, 422],
             tags=["jobs"],

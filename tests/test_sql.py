@@ -1,0 +1,35 @@
+"""The one SQL style (ayni/sql.py): `:name` parameters become asyncpg's numbered ones, each name one number."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ayni.sql import compile_statement
+
+names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
+
+
+@given(st.lists(names, min_size=1, max_size=8))
+def test_each_name_gets_one_number_in_order_of_first_use(used: list[str]) -> None:
+    sql = "SELECT " + ", ".join(f":{name}" for name in used)
+    statement = compile_statement(sql)
+    first_use = list(dict.fromkeys(used))
+    assert statement.names == tuple(first_use)
+    assert statement.text == "SELECT " + ", ".join(f"${first_use.index(name) + 1}" for name in used)
+
+
+def test_casts_and_slices_are_not_parameters() -> None:
+    statement = compile_statement("SELECT :doc::jsonb, tags[1:2], CAST(:at AS timestamptz)")
+    assert statement.text == "SELECT $1::jsonb, tags[1:2], CAST($2 AS timestamptz)"
+    assert statement.names == ("doc", "at")
+
+
+def test_every_parameter_must_be_given_and_no_other() -> None:
+    statement = compile_statement("UPDATE t SET a = :a WHERE id = :id")
+    assert statement.arguments({"id": 1, "a": "x"}) == ["x", 1]
+    with pytest.raises(TypeError, match="missing: \\['id'\\]"):
+        statement.arguments({"a": "x"})
+    with pytest.raises(TypeError, match="not in the statement: \\['b'\\]"):
+        statement.arguments({"a": "x", "id": 1, "b": 2})
