@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from ayni import apidocs, health
+from ayni.actors import CATALOG
 from ayni.auth import routes as auth_routes
 from ayni.clients import ForwardedClient
 from ayni.config import Settings, load_settings
@@ -95,7 +96,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         db = make_database(settings)
         redis = make_redis(settings)
-        broker = make_broker(settings)  # connects on first use, like the others
+        broker = make_broker(settings, CATALOG.actors)  # connects on first use, like the others
         await db.connect()  # lazy pool: connects to nothing yet, so a down database does not stop start-up
         try:
             yield {"resources": Resources(settings=settings, db=db, redis=redis, broker=broker)}

@@ -34,9 +34,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from ayni.actors import CATALOG
     from ayni.jobs.worker import run_worker
 
-    return run_worker(_settings())
+    return run_worker(_settings(), CATALOG)
 
 
 def cmd_dev(args: argparse.Namespace) -> int:

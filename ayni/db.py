@@ -105,23 +105,6 @@ def make_database(settings: Settings) -> databases.Database:
     )
 
 
-async def fetch_row(db: databases.Database, sql: str, *args: object) -> asyncpg.Record | None:
-    """One row, with `$1`-style bound parameters, on a connection of `db`'s pool (the task's own, inside a
-    transaction). It skips what `databases` does for a `:name` query on every call, building and compiling
-    it with SQLAlchemy: a fifth of the CPU of an authenticated request (bench/README.md). For the queries
-    on the hot paths (every authenticated request, every enqueued job); the others keep the readable
-    named style."""
-    async with db.connection() as connection:
-        row: asyncpg.Record | None = await connection.raw_connection.fetchrow(sql, *args)
-        return row
-
-
-async def execute(db: databases.Database, sql: str, *args: object) -> None:
-    """A statement with `$1`-style bound parameters, as `fetch_row` runs a query."""
-    async with db.connection() as connection:
-        await connection.raw_connection.execute(sql, *args)
-
-
 def make_redis(settings: Settings) -> aioredis.Redis:
     return aioredis.Redis.from_url(
         settings.redis_url,

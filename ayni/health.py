@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from ayni.resources import HealthCheck, Resources, hooks, resources
 from ayni.routing import Access, ApiRoute, json_response
+from ayni.sql import fetch_value
 
 
 class Condition(IntEnum):
@@ -108,7 +109,7 @@ class HealthReport(BaseModel):
 
 def dependency_checks(res: Resources) -> list[HealthCheck]:
     async def database() -> object:
-        return await res.db.fetch_val("SELECT 1")
+        return await fetch_value(res.db, "SELECT 1")
 
     async def redis() -> object:
         return await res.redis.ping()

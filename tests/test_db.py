@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import uuid
 
 import databases
 import pytest
 
-from ayni.db import Database, fetch_row
+from ayni.db import Database
 
 CONTENDERS = 40
 ROUNDS = 15
@@ -60,26 +59,6 @@ def test_a_connection_that_cannot_be_made_gives_its_turn_back() -> None:
             for _ in range(3):  # with the turn kept, the second attempt would wait forever
                 with pytest.raises(ConnectionRefusedError):
                     await asyncio.wait_for(db.fetch_val("SELECT 1"), 10)
-        finally:
-            await db.disconnect()
-
-    asyncio.run(scenario())
-
-
-def test_fetch_row_binds_positional_parameters(database_url: str) -> None:
-    async def scenario() -> None:
-        db = Database(database_url, min_size=0, max_size=2)
-        await db.connect()
-        try:
-            marker = uuid.uuid4()
-            row = await fetch_row(db, "SELECT $1::uuid AS id, $2::text AS note", marker, "it's; DROP TABLE x")
-            assert row is not None and (row["id"], row["note"]) == (marker, "it's; DROP TABLE x")
-            assert await fetch_row(db, "SELECT 1 WHERE $1::int > 1", 1) is None
-            async with db.transaction(force_rollback=True):
-                await db.execute("CREATE TEMP TABLE seen (n int)")
-                await db.execute("INSERT INTO seen VALUES (7)")
-                inside = await fetch_row(db, "SELECT n FROM seen WHERE n = $1", 7)  # the transaction's connection
-                assert inside is not None and inside["n"] == 7
         finally:
             await db.disconnect()
 

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from ayni.app import create_app
 from ayni.config import Settings
-from ayni.jobs.routes import CURSOR_PATTERN
+from ayni.paging import CURSOR_PATTERN
 from ayni.problems import FIELD_ERROR_CODES
 from ayni.routing import Access, ApiRoute
 

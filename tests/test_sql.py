@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ayni.sql import compile_statement
+from ayni.db import Database
+from ayni.sql import compile_statement, execute, fetch_all, fetch_one, fetch_value
 
 names = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
 
@@ -33,3 +37,25 @@ def test_every_parameter_must_be_given_and_no_other() -> None:
         statement.arguments({"a": "x"})
     with pytest.raises(TypeError, match="not in the statement: \\['b'\\]"):
         statement.arguments({"a": "x", "id": 1, "b": 2})
+
+
+def test_statements_run_bound_and_inside_the_callers_transaction(database_url: str) -> None:
+    async def scenario() -> None:
+        db = Database(database_url, min_size=0, max_size=2)
+        await db.connect()
+        try:
+            marker, text = uuid.uuid4(), "it's; DROP TABLE x"
+            row = await fetch_one(
+                db, "SELECT CAST(:id AS uuid) AS id, CAST(:note AS text) AS note", id=marker, note=text
+            )
+            assert row is not None and (row["id"], row["note"]) == (marker, text)
+            assert await fetch_one(db, "SELECT 1 WHERE CAST(:n AS int) > 1", n=1) is None
+            async with db.transaction(force_rollback=True):
+                await execute(db, "CREATE TEMP TABLE seen (n int)")
+                assert await execute(db, "INSERT INTO seen SELECT generate_series(1, :n)", n=3) == 3
+                assert await fetch_value(db, "SELECT sum(n) FROM seen WHERE n >= :least", least=2) == 5
+                assert [r["n"] for r in await fetch_all(db, "SELECT n FROM seen ORDER BY n DESC")] == [3, 2, 1]
+        finally:
+            await db.disconnect()
+
+    asyncio.run(scenario())

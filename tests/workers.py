@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 import redis
 
+from ayni.actors import CATALOG
 from ayni.config import load_settings
 from ayni.jobs.broker import job_message, make_broker
 from ayni.jobs.heartbeat import HEARTBEAT_PREFIX
@@ -84,7 +85,7 @@ def submit_job(
         ).fetchone()
     assert row is not None
     job_id: uuid.UUID = row[0]
-    broker = make_broker(load_settings(env))
+    broker = make_broker(load_settings(env), CATALOG.actors)
     try:
         broker.enqueue(job_message(actor, broker.get_actor(actor).queue_name, job_id, kwargs))
     finally:

@@ -1,4 +1,5 @@
-"""Account emails: rendered from templates (Spanish, then English), sent by the `send_email` actor.
+"""Account emails: rendered from templates (Spanish, then English), delivered by the `send_email` actor
+(`ayni.auth.actors`).
 
 With SMTP_URL set they go over SMTP (`smtp://` upgrades with STARTTLS whenever the server offers it;
 `smtps://` is TLS from the first byte; `user:pass@` logs in). Without it, in the local environment, the
@@ -11,21 +12,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from string import Template
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 from urllib.parse import unquote, urlencode, urlsplit
-from uuid import UUID
 
-from ayni.auth.tokens import new_one_time_token, sha256
 from ayni.config import Settings
-from ayni.jobs.catalog import ActorSpec, JobContext
-
-if TYPE_CHECKING:
-    import psycopg  # the worker's connections; the API never loads psycopg
 
 logger = logging.getLogger("ayni.emails")
 
@@ -159,76 +153,3 @@ def _log_message(settings: Settings, message: EmailMessage) -> None:
         message["Subject"],
         message.get_content(),
     )
-
-
-def send_email_actor(
-    ctx: JobContext, *, kind: str, user_id: str | None = None, email: str | None = None
-) -> dict[str, Any]:
-    """The `send_email` job: find the account (by id, or by the address someone typed), mint the link's
-    one-time token if the email needs one, render, deliver. Nothing is sent when the account does not
-    exist or the email does not apply to it (a verified address, a disabled account). An SMTP failure
-    raises, so the job is retried (with a fresh link). The message carries no secret: tokens are minted
-    here, after the message left Redis, and only their hash is stored."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown email kind {kind!r}")
-    with ctx.connect() as conn:
-        account = find_account(conn, user_id=user_id, email=email)
-        if account is None or not _applies(kind, account):
-            return {"kind": kind, "sent": False}
-        link = _link(conn, ctx.settings, kind, account)
-    deliver(ctx.settings, render_email(kind, account.email, link, ctx.settings))
-    return {"kind": kind, "sent": True}
-
-
-@dataclass(frozen=True)
-class Account:
-    id: UUID
-    email: str
-    verified: bool
-    disabled: bool
-
-
-def find_account(conn: psycopg.Connection[Any], *, user_id: str | None, email: str | None) -> Account | None:
-    if user_id is not None:
-        row = conn.execute(_ACCOUNT_BY_ID, (UUID(user_id),)).fetchone()
-    elif email is not None:
-        row = conn.execute(_ACCOUNT_BY_EMAIL, (email,)).fetchone()
-    else:
-        raise ValueError("send_email needs user_id or email")
-    return Account(*row) if row is not None else None
-
-
-_ACCOUNT = "SELECT id, email, email_verified_at IS NOT NULL, disabled FROM users"
-_ACCOUNT_BY_ID = f"{_ACCOUNT} WHERE id = %s"
-_ACCOUNT_BY_EMAIL = f"{_ACCOUNT} WHERE email = %s"
-
-
-def _applies(kind: EmailKind, account: Account) -> bool:
-    if kind == "verify_email":
-        return not account.verified and not account.disabled
-    if kind == "password_reset":
-        return not account.disabled
-    return True  # a password change is always told, even to a disabled account
-
-
-def _link(conn: psycopg.Connection[Any], settings: Settings, kind: EmailKind, account: Account) -> str:
-    if kind == "password_changed":
-        return forgot_link(settings)
-    token = new_one_time_token()
-    conn.execute(
-        """INSERT INTO auth_one_time_tokens (user_id, purpose, token_hash, expires_at)
-           VALUES (%s, %s, %s, now() + %s)""",
-        (account.id, kind, sha256(token), LIFETIMES[kind]),
-    )
-    return verify_link(settings, token) if kind == "verify_email" else reset_link(settings, token)
-
-
-SEND_EMAIL = ActorSpec(
-    name="send_email",
-    fn=send_email_actor,
-    max_retries=5,
-    time_limit_ms=60_000,
-    # Their own queue, first in line: a flood of other jobs never delays a sign-up or a reset.
-    queue="emails",
-    priority=0,
-)

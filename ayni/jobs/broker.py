@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
+import databases
 import dramatiq
 import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import AgeLimit, CurrentMessage, Retries, ShutdownNotifications, TimeLimit
+from dramatiq.middleware.asyncio import AsyncIO
 
 from ayni.config import Settings
+from ayni.jobs import loop, store
 from ayni.jobs.catalog import ActorSpec, JobContext
-from ayni.jobs.registry import actor_specs
-
-if TYPE_CHECKING:
-    from ayni.jobs.records import RecordStore
+from ayni.jobs.tracking import JobRecords
 
 NAMESPACE = "ayni"
 # Dramatiq's Redis defaults notice a dead worker after 60 s and run the maintenance that requeues its
@@ -41,22 +41,23 @@ def redis_client(settings: Settings) -> redis.Redis:
 
 
 def make_broker(
-    settings: Settings, *, records: RecordStore | None = None, extra_middleware: Sequence[Any] = ()
+    settings: Settings,
+    actors: Sequence[ActorSpec],
+    *,
+    db: databases.Database | None = None,
+    extra_middleware: Sequence[Any] = (),
 ) -> RedisBroker:
-    """The API's broker (no `records`: it only enqueues) or the worker's (job rows kept by middleware)."""
+    """The API's broker (no `db`: it only enqueues) or the worker's (`db`: it runs the actors on its event
+    loop and keeps their job rows)."""
     # Dramatiq runs "after" hooks in reverse order: JobRecords, listed before Retries, sees a failed
     # attempt after Retries has decided whether it is retried, which decides the job's status.
-    records_middleware = []
-    if records is not None:  # the worker's broker; the API's never loads psycopg or the record middleware
-        from ayni.jobs.tracking import JobRecords
-
-        records_middleware.append(JobRecords(records))
+    worker_middleware = [AsyncIO(), loop.DatabasePool(db), JobRecords(db)] if db is not None else []
     middleware: list[Any] = [
         AgeLimit(),
         TimeLimit(),
         ShutdownNotifications(),
         CurrentMessage(),
-        *records_middleware,
+        *worker_middleware,
         Retries(
             max_retries=DEFAULT_MAX_RETRIES, min_backoff=DEFAULT_MIN_BACKOFF_MS, max_backoff=DEFAULT_MAX_BACKOFF_MS
         ),
@@ -68,26 +69,26 @@ def make_broker(
         maintenance_chance=MAINTENANCE_CHANCE,
         middleware=[*middleware, *extra_middleware],
     )
-    for spec in actor_specs():
-        declare_actor(broker, spec, settings, records)
+    for spec in actors:
+        declare_actor(broker, spec, settings, db)
     return broker
 
 
 def declare_actor(
-    broker: RedisBroker, spec: ActorSpec, settings: Settings, records: RecordStore | None = None
+    broker: RedisBroker, spec: ActorSpec, settings: Settings, db: databases.Database | None = None
 ) -> dramatiq.Actor[Any, Any]:
     def run(**kwargs: Any) -> Any:
-        assert records is not None, "only the worker's broker runs actors"
+        assert db is not None, "only the worker's broker runs actors"
         message = CurrentMessage.get_current_message()
         raw_id = message.options.get("job_id") if message is not None else None
         job_id = UUID(raw_id) if raw_id else None
 
-        def report(fraction: float) -> None:
+        async def report(fraction: float) -> None:
             if job_id is not None:
-                records.set_progress(job_id, fraction)
+                await store.set_progress(db, job_id, fraction)
 
-        context = JobContext(settings=settings, job_id=job_id, report_progress=report, connect=records.connection)
-        return spec.fn(context, **kwargs)
+        context = JobContext(settings=settings, db=db, job_id=job_id, report_progress=report)
+        return loop.run(spec.fn(context, **kwargs))
 
     run.__name__ = spec.name
     return dramatiq.Actor(

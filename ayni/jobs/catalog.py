@@ -1,37 +1,35 @@
-"""How an actor is declared: a plain function plus its options, registered on a broker by the worker and
-the API at start (never at import)."""
+"""How jobs are declared: an actor is a plain async function plus its options, a periodic task a plain async
+function plus its period. `ayni/actors.py` lists them all; the worker and the API's broker take that list (the
+job machinery names no domain)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
+import databases
+from dramatiq.brokers.redis import RedisBroker
+
 from ayni.config import Settings
-
-if TYPE_CHECKING:
-    import psycopg
-
-Connect = Callable[[], AbstractContextManager["psycopg.Connection[Any]"]]
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What an actor gets besides its arguments: `connect()` lends the worker thread's database connection
-    (autocommit: one statement, one transaction)."""
+    """What an actor gets besides its arguments. Actors run on the worker's event loop, shared by its threads:
+    blocking work (SMTP, parsing a large file) goes through `asyncio.to_thread` so the loop keeps serving."""
 
     settings: Settings
+    db: databases.Database
     job_id: UUID | None
-    report_progress: Callable[[float], None]
-    connect: Connect
+    report_progress: Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class ActorSpec:
     name: str
-    fn: Callable[..., Any]  # fn(ctx: JobContext, **kwargs) -> JSON-serialisable result
+    fn: Callable[..., Coroutine[Any, Any, Any]]  # await fn(ctx: JobContext, **kwargs) -> JSON-serialisable result
     max_retries: int = 3
     time_limit_ms: int = 60_000
     queue: str = "default"
@@ -39,3 +37,25 @@ class ActorSpec:
     priority: int = 10
     min_backoff_ms: int = 1_000
     max_backoff_ms: int = 300_000
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    settings: Settings
+    db: databases.Database
+    broker: RedisBroker
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """Run by one worker per period, however many run (`ayni.jobs.scheduler`)."""
+
+    name: str
+    period_seconds: int
+    run: Callable[[TaskContext], Coroutine[Any, Any, int]]  # how many things it did, for the log
+
+
+@dataclass(frozen=True)
+class Catalog:
+    actors: Sequence[ActorSpec]
+    tasks: Sequence[PeriodicTask]

@@ -23,9 +23,10 @@ from uuid import UUID
 import anyio.to_thread
 from dramatiq.brokers.redis import RedisBroker
 
-from ayni.db import UNAVAILABLE_ERRORS, execute
+from ayni.db import UNAVAILABLE_ERRORS
 from ayni.jobs.broker import job_message
-from ayni.jobs.views import JobRecord, insert_job
+from ayni.jobs.schemas import JobRecord
+from ayni.jobs.store import delete_job, insert_job, mark_sent
 from ayni.problems import Problem, unavailable
 from ayni.ratelimit import Rule, enforce
 from ayni.resources import Resources
@@ -69,7 +70,7 @@ async def _count_against(res: Resources, user_id: UUID | None) -> None:
 async def _send(res: Resources, job: JobRecord, queue: str, kwargs: dict[str, Any]) -> None:
     message = job_message(job.actor, queue, job.id, kwargs)
     await anyio.to_thread.run_sync(res.broker.enqueue, message)
-    await execute(res.db, "UPDATE jobs SET enqueued_at = now(), outbox_kwargs = NULL WHERE id = $1", job.id)
+    await mark_sent(res.db, job.id)
 
 
 @contextlib.asynccontextmanager
@@ -92,6 +93,6 @@ async def enqueue(res: Resources, actor: str, kwargs: dict[str, Any], *, user_id
         await _send(res, job, queue, kwargs)
     except UNAVAILABLE_ERRORS as exc:
         logger.warning("job %s not sent (%s); removed", job.id, exc)
-        await res.db.execute("DELETE FROM jobs WHERE id = :id", {"id": job.id})
+        await delete_job(res.db, job.id)
         raise unavailable("The job queue is unavailable; nothing was queued. Try again shortly.") from None
     return job

@@ -1,4 +1,4 @@
-"""Periodic work, run from the worker with exactly one run per period however many workers there are:
+"""Periodic tasks, run from the worker with exactly one run per period however many workers there are:
 each period is a Redis key that only one process can create (SET NX)."""
 
 from __future__ import annotations
@@ -6,26 +6,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 import redis
-from dramatiq.brokers.redis import RedisBroker
 
-from ayni.config import Settings
-from ayni.jobs.broker import job_message
-from ayni.jobs.records import RecordStore
+from ayni.jobs import loop
+from ayni.jobs.catalog import PeriodicTask, TaskContext
 
 logger = logging.getLogger("ayni.maintenance")
 
-SWEEP_AFTER_SECONDS = 30.0
-
-
-@dataclass(frozen=True)
-class Task:
-    name: str
-    period_seconds: int
-    run: Callable[[], object]
+Runner = Callable[[Coroutine[Any, Any, int]], int]
 
 
 def claim_period(client: redis.Redis, task: str, period: int, now: float) -> bool:
@@ -34,46 +25,23 @@ def claim_period(client: redis.Redis, task: str, period: int, now: float) -> boo
     return bool(client.set(f"ayni:maintenance:{task}:{slot}", "1", nx=True, ex=period * 2))
 
 
-def sweep_outbox(records: RecordStore, broker: RedisBroker) -> int:
-    """Send the messages of committed jobs that the API could not hand to Redis."""
-    sent = 0
-    for job_id, actor, kwargs in records.claim_unsent(SWEEP_AFTER_SECONDS):
-        try:
-            queue = broker.get_actor(actor).queue_name
-            broker.enqueue(job_message(actor, queue, job_id, kwargs))
-        except redis.RedisError:
-            records.release_claim(job_id)
-            raise
-        records.mark_sent(job_id)
-        sent += 1
-    if sent:
-        logger.info("sent %d job(s) left in the outbox", sent)
-    return sent
-
-
-def purge_expired(records: RecordStore, settings: Settings) -> int:
-    purged = records.purge_finished(settings.job_retention_days)
-    from ayni.auth.maintenance import purge_expired_credentials
-
-    with records.connection() as conn:
-        purged += purge_expired_credentials(conn)
-    if purged:
-        logger.info("purged %d expired row(s)", purged)
-    return purged
-
-
-def tasks(records: RecordStore, broker: RedisBroker, settings: Settings) -> list[Task]:
-    return [
-        Task("sweep-outbox", 15, lambda: sweep_outbox(records, broker)),
-        Task("purge-expired", 3600, lambda: purge_expired(records, settings)),
-    ]
-
-
 class Scheduler:
-    def __init__(self, client: redis.Redis, tasks: list[Task], tick: float = 1.0) -> None:
+    """A thread that, every `tick` seconds, runs each task whose period this process claims; the coroutines
+    run on the worker's event loop (`runner`)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        tasks: Sequence[PeriodicTask],
+        context: TaskContext,
+        tick: float = 1.0,
+        runner: Runner = loop.run,
+    ) -> None:
         self.client = client
         self.tasks = tasks
+        self.context = context
         self.tick = tick
+        self.runner = runner
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="ayni-maintenance", daemon=True)
 
@@ -82,7 +50,9 @@ class Scheduler:
         for task in self.tasks:
             try:
                 if claim_period(self.client, task.name, task.period_seconds, now):
-                    task.run()
+                    done = self.runner(task.run(self.context))
+                    if done:
+                        logger.info("%s: %d done", task.name, done)
                     ran.append(task.name)
             except Exception:
                 logger.exception("maintenance task %s failed; it runs again next period", task.name)

@@ -14,10 +14,11 @@ import threading
 from dramatiq import Worker
 
 from ayni.config import Settings
+from ayni.db import make_database
 from ayni.jobs.broker import make_broker, redis_client
+from ayni.jobs.catalog import Catalog, TaskContext
 from ayni.jobs.heartbeat import Heartbeat
-from ayni.jobs.records import RecordStore
-from ayni.jobs.scheduler import Scheduler, tasks
+from ayni.jobs.scheduler import Scheduler
 from ayni.logs import configure_logging
 
 logger = logging.getLogger("ayni.worker")
@@ -33,7 +34,7 @@ class ResultsKeptOnTheJob(logging.Filter):
         return "Results middleware" not in record.getMessage()
 
 
-def run_one(settings: Settings) -> int:
+def run_one(settings: Settings, catalog: Catalog) -> int:
     configure_logging(settings)
     logging.getLogger("dramatiq.worker.WorkerThread").addFilter(ResultsKeptOnTheJob())
     stop = threading.Event()
@@ -44,11 +45,11 @@ def run_one(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
 
-    records = RecordStore(settings.database_url)
+    db = make_database(settings)
     heartbeat_client = redis_client(settings)
-    broker = make_broker(settings, records=records, extra_middleware=[Heartbeat(heartbeat_client)])
+    broker = make_broker(settings, catalog.actors, db=db, extra_middleware=[Heartbeat(heartbeat_client)])
     worker = Worker(broker, worker_threads=settings.worker_threads, worker_timeout=1000)
-    scheduler = Scheduler(heartbeat_client, tasks(records, broker, settings))
+    scheduler = Scheduler(heartbeat_client, catalog.tasks, TaskContext(settings, db, broker))
     worker.start()
     scheduler.start()
     logger.info("worker started: %d thread(s), queues %s", settings.worker_threads, sorted(broker.queues))
@@ -57,17 +58,16 @@ def run_one(settings: Settings) -> int:
     scheduler.stop()
     worker.stop(timeout=SHUTDOWN_TIMEOUT_MS)
     broker.close()
-    records.close()
     logger.info("worker stopped")
     return 0
 
 
-def run_worker(settings: Settings) -> int:
+def run_worker(settings: Settings, catalog: Catalog) -> int:
     if settings.worker_processes == 1:
-        return run_one(settings)
+        return run_one(settings, catalog)
     context = multiprocessing.get_context("spawn")
     processes = [
-        context.Process(target=run_one, args=(settings,), name=f"ayni-worker-{i}")
+        context.Process(target=run_one, args=(settings, catalog), name=f"ayni-worker-{i}")
         for i in range(settings.worker_processes)
     ]
     for process in processes:

@@ -3,6 +3,7 @@ register -> email -> verify and reset flows through a real worker."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -17,12 +18,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from ayni.auth.emails import KINDS, deliver, render_email, reset_link, send_email_actor, verify_link
+from ayni.actors import CATALOG
+from ayni.auth.actors import send_email
+from ayni.auth.emails import KINDS, deliver, render_email, reset_link, verify_link
 from ayni.config import Settings, load_settings
+from ayni.db import make_database
 from ayni.embedded import free_port
 from ayni.jobs.broker import job_message, make_broker
 from ayni.jobs.catalog import JobContext
-from ayni.jobs.records import RecordStore
 from tests.accounts import PASSWORD, Mailbox, SmtpServer, bearer, create_user, link_token, login, sql
 from tests.workers import WorkerProcess
 
@@ -126,19 +129,34 @@ def test_deployed_without_smtp_the_link_is_not_logged(
     assert any(r.levelno == logging.ERROR for r in caplog.records)
 
 
+SendEmail = Callable[..., dict[str, Any]]
+
+
+async def _no_progress(fraction: float) -> None:
+    pass
+
+
 @pytest.fixture
-def job_context(settings: Settings, database_url: str, clean_state: None) -> Iterator[JobContext]:
-    """What the worker hands the actor: a real database connection per thread."""
-    records = RecordStore(database_url)
-    try:
-        yield JobContext(settings, None, lambda _: None, records.connection)
-    finally:
-        records.close()
+def send(settings: Settings, clean_state: None) -> SendEmail:
+    """The actor run as the worker runs it: on an event loop, with a real pool of the test database."""
+
+    def run(**kwargs: Any) -> dict[str, Any]:
+        async def job() -> dict[str, Any]:
+            db = make_database(settings)
+            await db.connect()
+            try:
+                return await send_email(JobContext(settings, db, None, _no_progress), **kwargs)
+            finally:
+                await db.disconnect()
+
+        return asyncio.run(job())
+
+    return run
 
 
-def test_an_unknown_kind_fails_the_job(job_context: JobContext) -> None:
+def test_an_unknown_kind_fails_the_job(send: SendEmail) -> None:
     with pytest.raises(ValueError, match="unknown email kind"):
-        send_email_actor(job_context, kind="spam", email="a@b.cl")
+        send(kind="spam", email="a@b.cl")
 
 
 @pytest.mark.parametrize(
@@ -154,7 +172,7 @@ def test_an_unknown_kind_fails_the_job(job_context: JobContext) -> None:
     ],
 )
 def test_the_actor_sends_only_what_applies_to_the_account(
-    job_context: JobContext,
+    send: SendEmail,
     database_url: str,
     caplog: pytest.LogCaptureFixture,
     kind: str,
@@ -164,17 +182,17 @@ def test_the_actor_sends_only_what_applies_to_the_account(
 ) -> None:
     user_id = create_user(database_url, verified=verified, disabled=disabled)
     with caplog.at_level(logging.INFO, logger="ayni.emails"):
-        by_id = send_email_actor(job_context, kind=kind, user_id=str(user_id))
-        by_address = send_email_actor(job_context, kind=kind, email="ana@example.cl")
+        by_id = send(kind=kind, user_id=str(user_id))
+        by_address = send(kind=kind, email="ana@example.cl")
     assert by_id == by_address == {"kind": kind, "sent": sent}
     assert len([r for r in caplog.records if r.name == "ayni.emails"]) == (2 if sent else 0)
     minted = sql(database_url, "SELECT purpose FROM auth_one_time_tokens")
     assert minted == ([(kind,)] * 2 if sent and kind != "password_changed" else [])
 
 
-def test_the_actor_sends_nothing_for_an_unknown_address(job_context: JobContext, database_url: str) -> None:
+def test_the_actor_sends_nothing_for_an_unknown_address(send: SendEmail, database_url: str) -> None:
     for kind in KINDS:
-        assert send_email_actor(job_context, kind=kind, email="nobody@example.cl") == {"kind": kind, "sent": False}
+        assert send(kind=kind, email="nobody@example.cl") == {"kind": kind, "sent": False}
     assert sql(database_url, "SELECT count(*) FROM auth_one_time_tokens") == [(0,)]
 
 
@@ -284,7 +302,7 @@ def test_a_flood_of_jobs_does_not_delay_an_email(
                 (flood,),
             )
         ]
-    broker = make_broker(load_settings(env))
+    broker = make_broker(load_settings(env), CATALOG.actors)
     try:
         for job_id in job_ids:
             broker.enqueue(job_message("ping", "default", job_id, {"sleep_ms": 10}))

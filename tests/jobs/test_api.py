@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import re
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 import redis
-from hypothesis import assume, given
-from hypothesis import strategies as st
 
+from ayni.actors import CATALOG
 from ayni.app import create_app
 from ayni.config import Settings
 from ayni.db import make_database, make_redis
 from ayni.embedded import free_port
+from ayni.jobs.actors import sweep_outbox
 from ayni.jobs.broker import make_broker
+from ayni.jobs.catalog import TaskContext
 from ayni.jobs.queue import jobs_transaction
-from ayni.jobs.records import RecordStore
-from ayni.jobs.routes import CURSOR_PATTERN, decode_cursor, encode_cursor
-from ayni.jobs.scheduler import sweep_outbox
-from ayni.jobs.states import Status
-from ayni.jobs.views import JobRecord
-from ayni.problems import FIELD_ERROR_CODES, Problem
+from ayni.problems import FIELD_ERROR_CODES
 from ayni.resources import Resources
 from tests.accounts import bearer, create_user, login
 from tests.servers import LiveServer
@@ -169,38 +163,6 @@ def test_a_cursor_this_api_did_not_give_is_400(client: httpx.Client, ana: dict[s
     assert response.json()["type"].endswith("/invalid-cursor")
 
 
-@given(st.text(max_size=80) | st.from_regex(CURSOR_PATTERN, fullmatch=True))
-def test_any_text_is_a_cursor_or_invalid_cursor(text: str) -> None:
-    try:
-        created_at, job_id = decode_cursor(text)
-    except Problem as problem:
-        assert (problem.status, problem.slug) == (400, "invalid-cursor")  # noqa: PT017 - the refusal is the property
-    else:
-        assert re.fullmatch(CURSOR_PATTERN, text)
-        assert created_at.tzinfo is not None
-        assert str(job_id) == text.split("_")[1]
-
-
-@given(st.datetimes(min_value=datetime(1970, 1, 1), timezones=st.timezones()), st.uuids())
-def test_a_cursor_names_its_job_exactly(created_at: datetime, job_id: uuid.UUID) -> None:
-    assume(datetime(1970, 1, 1, tzinfo=UTC) <= created_at < datetime(5000, 1, 1, tzinfo=UTC))
-    job = JobRecord(
-        id=job_id,
-        actor="ping",
-        status=Status.PENDING,
-        attempts=0,
-        created_at=created_at,
-        started_at=None,
-        finished_at=None,
-        error=None,
-        result=None,
-        progress=0,
-    )
-    cursor = encode_cursor(job)
-    assert re.fullmatch(CURSOR_PATTERN, cursor)
-    assert decode_cursor(cursor) == (created_at, job_id)
-
-
 def test_jobs_need_a_signed_in_user(client: httpx.Client) -> None:
     for method, path in (
         ("POST", "/api/v1/jobs/ping"),
@@ -230,7 +192,10 @@ def test_ping_with_redis_down_is_503_and_leaves_no_job(
 
 def _resources(settings: Settings) -> Resources:
     return Resources(
-        settings=settings, db=make_database(settings), redis=make_redis(settings), broker=make_broker(settings)
+        settings=settings,
+        db=make_database(settings),
+        redis=make_redis(settings),
+        broker=make_broker(settings, CATALOG.actors),
     )
 
 
@@ -284,13 +249,18 @@ def test_the_sweeper_sends_committed_jobs_whose_message_was_lost(
     with psycopg.connect(database_url, autocommit=True) as conn:  # as if the API had died 5 minutes ago
         conn.execute("UPDATE jobs SET created_at = now() - interval '5 minutes' WHERE id = %s", (job_id,))
     settings = make_settings()
-    records, broker = RecordStore(settings.database_url), make_broker(settings)
-    try:
-        assert sweep_outbox(records, broker) == 1
-        assert sweep_outbox(records, broker) == 0  # claimed once
-    finally:
-        records.close()
-        broker.close()
+
+    async def sweep_twice() -> tuple[int, int]:
+        db, broker = make_database(settings), make_broker(settings, CATALOG.actors)
+        await db.connect()
+        try:
+            context = TaskContext(settings, db, broker)
+            return await sweep_outbox(context), await sweep_outbox(context)
+        finally:
+            await db.disconnect()
+            broker.close()
+
+    assert asyncio.run(sweep_twice()) == (1, 0)  # claimed once
     process = WorkerProcess(worker_env, tmp_path / "w.log").start()
     try:
         assert wait_for_status(worker_env, job_id, {"succeeded"})["status"] == "succeeded"

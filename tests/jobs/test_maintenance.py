@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import psycopg
@@ -9,8 +10,12 @@ import redis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ayni.jobs.records import RecordStore
-from ayni.jobs.scheduler import Scheduler, Task, claim_period, purge_expired
+from ayni.actors import CATALOG
+from ayni.config import Settings
+from ayni.db import make_database
+from ayni.jobs.broker import make_broker
+from ayni.jobs.catalog import PeriodicTask, TaskContext
+from ayni.jobs.scheduler import Scheduler, claim_period
 from tests.accounts import create_user
 
 
@@ -35,21 +40,29 @@ def test_claims_match_distinct_periods(redis_url: str, times: list[float]) -> No
     client.close()
 
 
-def test_scheduler_runs_due_tasks_once_and_survives_a_failing_one(redis_url: str, clean_state: None) -> None:
+def test_scheduler_runs_due_tasks_once_and_survives_a_failing_one(
+    app_settings: Settings, redis_url: str, clean_state: None
+) -> None:
     runs: list[str] = []
 
-    def boom() -> None:
+    async def ok(ctx: TaskContext) -> int:
+        runs.append("ok")
+        return 1
+
+    async def boom(ctx: TaskContext) -> int:
         raise RuntimeError("task failed")
 
     client = redis.Redis.from_url(redis_url)
-    tasks = [Task("ok", 10, lambda: runs.append("ok")), Task("boom", 10, boom)]
-    first, second = Scheduler(client, tasks), Scheduler(client, tasks)
+    context = TaskContext(app_settings, make_database(app_settings), make_broker(app_settings, ()))
+    tasks = [PeriodicTask("ok", 10, ok), PeriodicTask("boom", 10, boom)]
+    first, second = (Scheduler(client, tasks, context, runner=asyncio.run) for _ in range(2))
     assert first.run_due(1000.0) == ["ok"]
     assert second.run_due(1000.0) == []
     assert first.run_due(1010.0) == ["ok"]
     assert runs == ["ok", "ok"]
     first.start()
     first.stop()
+    context.broker.close()
     client.close()
 
 
@@ -71,12 +84,19 @@ def test_purge_removes_old_jobs_and_dead_credentials(app_settings: Any, database
             "(%s, 'verify_email', %s, now() - interval '1 hour'), (%s, 'verify_email', %s, now() + interval '1 hour')",
             (user, b"c" * 32, user, b"d" * 32),
         )
-    records = RecordStore(database_url)
-    try:
-        assert purge_expired(records, app_settings) == 3
-        assert purge_expired(records, app_settings) == 0
-    finally:
-        records.close()
+    purges = [task for task in CATALOG.tasks if task.name.startswith("purge-")]
+
+    async def purge() -> int:
+        context = TaskContext(app_settings, make_database(app_settings), make_broker(app_settings, ()))
+        await context.db.connect()
+        try:
+            return sum([await task.run(context) for task in purges])
+        finally:
+            await context.db.disconnect()
+            context.broker.close()
+
+    assert asyncio.run(purge()) == 3
+    assert asyncio.run(purge()) == 0
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM jobs").fetchone() == (1,)
         assert conn.execute("SELECT count(*) FROM auth_sessions").fetchone() == (1,)

@@ -11,6 +11,9 @@ import psycopg
 import redis
 
 from ayni import migrations
+from ayni.actors import CATALOG
+from ayni.config import load_settings
+from ayni.jobs.broker import job_message, make_broker
 from ayni.jobs.heartbeat import HEARTBEAT_PREFIX
 from tests.servers import scratch_database, start_redis
 from tests.workers import WorkerProcess, job_row, submit_job, wait_for_status
@@ -39,10 +42,7 @@ def test_a_message_for_a_finished_or_missing_job_is_not_run(worker: WorkerProces
     job_id = submit_job(worker_env, "ping", {})
     wait_for_status(worker_env, job_id, {"succeeded"})
     # The same message delivered again (at-least-once delivery): the job is not run a second time.
-    from ayni.config import load_settings
-    from ayni.jobs.broker import job_message, make_broker
-
-    broker = make_broker(load_settings(worker_env))
+    broker = make_broker(load_settings(worker_env), CATALOG.actors)
     broker.enqueue(job_message("ping", "default", job_id, {"sleep_ms": 0}))
     broker.enqueue(job_message("ping", "default", uuid.uuid4(), {"sleep_ms": 0}))
     broker.join("default", timeout=20_000)

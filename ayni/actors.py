@@ -1,0 +1,13 @@
+"""Every actor and periodic task of Ayni, in one list: the API's broker enqueues to the actors, the worker runs
+them and the tasks. A domain's jobs live in its own `actors.py`; they join the work here."""
+
+from __future__ import annotations
+
+from ayni.auth import actors as auth
+from ayni.jobs import actors as jobs
+from ayni.jobs.catalog import Catalog
+
+CATALOG = Catalog(
+    actors=(jobs.PING, auth.SEND_EMAIL),
+    tasks=(jobs.SWEEP_OUTBOX, jobs.PURGE_FINISHED_JOBS, auth.PURGE_EXPIRED_CREDENTIALS),
+)
