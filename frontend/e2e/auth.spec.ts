@@ -52,6 +52,19 @@ test('the status page shows every service', async ({ page }, info) => {
   await shot(page, info, '06-status');
 });
 
+test('signed in, the status page sends a ping job through the worker and follows it to the end', async ({ page }, info) => {
+  const t = words(info);
+  await signIn(page, info, email);
+  await page.getByRole('link', { name: t('nav.status') }).click();
+  const sent = page.waitForResponse((r) => r.url().endsWith('/api/v1/jobs/ping'));
+  await page.getByRole('button', { name: t('status.ping.run') }).click();
+  expect((await sent).status()).toBe(202);
+  const job = page.getByTestId('job-status');
+  await expect(job).toHaveAttribute('data-job-status', 'succeeded', { timeout: 30_000 });
+  await expect(job).toHaveText(t('status.ping.job', { status: t('status.job.succeeded') }));
+  await shot(page, info, '06-status-ping-job');
+});
+
 test('an expired access token is refreshed silently', async ({ page }, info) => {
   // No test hook: the harness runs the API with ACCESS_TOKEN_EXPIRE_MINUTES=1 and we let the token expire.
   const t = words(info);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, type Page, type TestInfo } from '@playwright/test';
-import { dictionaries, type Lang } from '../src/i18n/i18n';
-import type { MessageKey } from '../src/i18n/es';
+import { dictionaries, type Lang } from '../src/shared/i18n/i18n';
+import type { MessageKey } from '../src/shared/i18n/es';
 import { waitForLink } from './mail';
 
 export const SCREENSHOTS = 'test-results/screenshots';

@@ -1,7 +1,11 @@
 import { render } from '@testing-library/react';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect, type ReactNode } from 'react';
 import { vi } from 'vitest';
-import { App } from '../App';
-import type { Lang } from '../i18n/i18n';
+import { App } from '@/app/App';
+import { AppProviders } from '@/app/providers';
+import type { Lang } from '@/shared/i18n/i18n';
+import { useSession, type Session } from '@/shared/session/SessionProvider';
 
 export interface FakeRequest {
   method: string;
@@ -64,4 +68,23 @@ export const signedOutRoutes: Record<string, Handler> = {
 export function renderApp(path: string, lang: Lang = 'en') {
   window.history.pushState({}, '', path);
   return render(<App lang={lang} />);
+}
+
+/** One page or component inside the app's providers (language, query cache, router, session). */
+export function renderWithProviders(ui: ReactNode, lang: Lang = 'en') {
+  return render(<AppProviders lang={lang}>{ui}</AppProviders>);
+}
+
+/** What a test may look at behind the screen: the query cache and the session, as components see them. */
+export interface Seen {
+  queryClient?: QueryClient;
+  session?: Session;
+}
+export function Peek({ into }: { into: Seen }) {
+  const queryClient = useQueryClient();
+  const session = useSession();
+  useEffect(() => {
+    Object.assign(into, { queryClient, session });
+  });
+  return null;
 }

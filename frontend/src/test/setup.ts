@@ -11,8 +11,8 @@ if (typeof window !== 'undefined') {
 afterEach(async () => {
   if (typeof window === 'undefined') return; // node-environment tests
   const { cleanup } = await import('@testing-library/react');
-  const { client } = await import('../api/api');
-  const { connectivity } = await import('../api/connectivity');
+  const { client } = await import('@/shared/api/api');
+  const { connectivity } = await import('@/shared/api/connectivity');
   cleanup();
   client.clearTokens();
   connectivity.set(true);

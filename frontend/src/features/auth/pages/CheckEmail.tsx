@@ -1,0 +1,17 @@
+import { useI18n } from '@/shared/i18n/i18n';
+import { PageTitle } from '@/shared/ui/Page';
+import { ResendForm } from '../components/ResendForm';
+import { pendingEmail } from '../pendingEmail';
+
+export function CheckEmail() {
+  const { t } = useI18n();
+  const email = pendingEmail();
+  return (
+    <section className="card card--narrow">
+      <PageTitle>{t('checkEmail.title')}</PageTitle>
+      <p>{email ? t('checkEmail.body', { email }) : t('checkEmail.bodyNoEmail')}</p>
+      <p className="muted">{t('checkEmail.notArrived')}</p>
+      <ResendForm initialEmail={email} />
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+import { createApiClient, type ApiClient } from './client';
+import { connectivity } from './connectivity';
+import { operations, type AnswerOf, type BodyOf, type OperationName, type ParamsOf } from './operations';
+
+const API_PATH = '/api/v1';
+
+/**
+ * The API base URL, fixed at build time from VITE_API_URL. Default: the same origin (`/api/v1`,
+ * relative), where the static host forwards /api/* to the API, so the SameSite=Strict refresh cookie is
+ * first-party. An absolute URL still works (an API on its own origin that allows this one by CORS); an
+ * origin alone, as in `VITE_API_URL=https://api.ayni.cl`, means the API's usual path there.
+ */
+export function apiBaseUrl(env: { VITE_API_URL?: string } = import.meta.env): string {
+  const url = env.VITE_API_URL?.trim().replace(/\/+$/, '');
+  if (!url) return API_PATH;
+  return /^https?:\/\/[^/]+$/i.test(url) ? `${url}${API_PATH}` : url;
+}
+
+let sessionExpiredListener: (() => void) | null = null;
+
+/** The session provider listens here to sign out when a refresh is refused. */
+export function onSessionExpired(listener: (() => void) | null): void {
+  sessionExpiredListener = listener;
+}
+
+/** The one client of the app: every call, the session's and each feature's, goes through it. */
+export const client: ApiClient = createApiClient({
+  baseUrl: apiBaseUrl(),
+  onSessionExpired: () => sessionExpiredListener?.(),
+  onConnectivity: (up) => connectivity.set(up),
+});
+
+/** `{job_id}` holes of a path, filled (and escaped) from params. */
+export function fillPath(path: string, params: Record<string, string> | undefined): string {
+  return path.replace(/\{(\w+)\}/g, (hole, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`no value for ${hole} in ${path}`);
+    return encodeURIComponent(value);
+  });
+}
+
+type CallOptions<N extends OperationName> = {
+  signal?: AbortSignal;
+  /** Error statuses whose JSON body is still the answer (e.g. 503 from /health). */
+  acceptStatuses?: number[];
+} & ([ParamsOf<N>] extends [never] ? { params?: undefined } : { params: ParamsOf<N> }) &
+  (undefined extends BodyOf<N> ? { body?: BodyOf<N> } : { body: BodyOf<N> });
+
+/**
+ * One call of `operations`, its body and answer typed by the generated schema:
+ * `call('updateMe', { body: { full_name } })` resolves to a User.
+ */
+export function call<N extends OperationName>(
+  name: N,
+  // Optional when nothing in it is required (no body, no path parameter to give).
+  ...[options]: Partial<CallOptions<N>> extends CallOptions<N> ? [CallOptions<N>?] : [CallOptions<N>]
+): Promise<AnswerOf<N>> {
+  const op = operations[name];
+  const { body, params, signal, acceptStatuses } = (options ?? {}) as CallOptions<N> & { params?: Record<string, string> };
+  return client.request<AnswerOf<N>>(op.method, fillPath(op.path, params), { body, auth: op.auth, signal, acceptStatuses });
+}
+
+/** Does the API answer? (the connectivity banner's "retry"; GET /health, whatever its verdict). */
+export function probeApi(): Promise<unknown> {
+  return call('health', { acceptStatuses: [503] });
+}

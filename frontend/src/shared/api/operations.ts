@@ -1,0 +1,119 @@
+import type { paths } from './schema.gen';
+import type {
+  ChangePasswordRequest,
+  EmailRequest,
+  FieldError,
+  Health,
+  Job,
+  LoginRequest,
+  PasswordResetConfirmRequest,
+  PingRequest,
+  RegisterRequest,
+  TokenPair,
+  UpdateMeRequest,
+  User,
+  VerifyEmailRequest,
+} from './types';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Every field of T, listed once; the compiler rejects a missing or an unknown one. */
+type Fields<T> = Record<keyof T, true>;
+
+type ApiPrefix = '/api/v1';
+/** A path of the OpenAPI document, under the API base URL: "/auth/me" for "/api/v1/auth/me". */
+export type ApiPath = keyof paths extends infer P ? (P extends `${ApiPrefix}${infer R}` ? R : never) : never;
+
+export interface Operation {
+  method: Method;
+  /** Path under the API base URL (/api/v1); `{name}` holes are filled from `params`. */
+  path: ApiPath;
+  /** Whether the request carries the access token. */
+  auth: boolean;
+  /** Fields the client sends in the JSON body; null when it sends no body. */
+  request: Fields<object> | null;
+  /** Fields the client reads from a 2xx JSON answer; null when it reads none. */
+  response: Fields<object> | null;
+  /** Expected success status. */
+  status: number;
+}
+
+const user: Fields<User> = { id: true, email: true, full_name: true, email_verified: true, created_at: true };
+const tokenPair: Fields<TokenPair> = { access_token: true, refresh_token: true, token_type: true, expires_in: true };
+const health: Fields<Health> = { status: true, timestamp: true, services: true };
+const email: Fields<EmailRequest> = { email: true };
+const job: Fields<Job> = {
+  id: true, actor: true, status: true, attempts: true, created_at: true, started_at: true, finished_at: true,
+  error: true, result: true, progress: true,
+};
+
+/**
+ * Every call the web app makes to the API: the list the OpenAPI check walks. Paths and methods are
+ * checked by the compiler against the generated schema (`call` in api.ts types bodies and answers from it).
+ */
+export const operations = {
+  register: {
+    method: 'POST', path: '/auth/register', auth: false, status: 201, response: user,
+    request: { email: true, password: true, full_name: true } satisfies Fields<RegisterRequest>,
+  },
+  verifyEmail: {
+    method: 'POST', path: '/auth/verify-email', auth: false, status: 200, response: user,
+    request: { token: true } satisfies Fields<VerifyEmailRequest>,
+  },
+  resendVerification: {
+    method: 'POST', path: '/auth/verify-email/resend', auth: false, status: 202, response: null, request: email,
+  },
+  login: {
+    method: 'POST', path: '/auth/login', auth: false, status: 200, response: tokenPair,
+    request: { email: true, password: true } satisfies Fields<LoginRequest>,
+  },
+  refresh: { method: 'POST', path: '/auth/refresh', auth: false, status: 200, response: tokenPair, request: null },
+  logout: { method: 'POST', path: '/auth/logout', auth: false, status: 204, response: null, request: null },
+  logoutAll: { method: 'POST', path: '/auth/logout-all', auth: true, status: 204, response: null, request: null },
+  me: { method: 'GET', path: '/auth/me', auth: true, status: 200, response: user, request: null },
+  updateMe: {
+    method: 'PATCH', path: '/auth/me', auth: true, status: 200, response: user,
+    request: { full_name: true } satisfies Fields<UpdateMeRequest>,
+  },
+  changePassword: {
+    method: 'POST', path: '/auth/password', auth: true, status: 204, response: null,
+    request: { current_password: true, new_password: true } satisfies Fields<ChangePasswordRequest>,
+  },
+  requestPasswordReset: {
+    method: 'POST', path: '/auth/password-reset', auth: false, status: 202, response: null, request: email,
+  },
+  confirmPasswordReset: {
+    method: 'POST', path: '/auth/password-reset/confirm', auth: false, status: 204, response: null,
+    request: { token: true, new_password: true } satisfies Fields<PasswordResetConfirmRequest>,
+  },
+  health: { method: 'GET', path: '/health', auth: false, status: 200, response: health, request: null },
+  ping: {
+    method: 'POST', path: '/jobs/ping', auth: true, status: 202, response: job,
+    request: { sleep_ms: true, fail: true } satisfies Fields<PingRequest>,
+  },
+  job: { method: 'GET', path: '/jobs/{job_id}', auth: true, status: 200, response: job, request: null },
+} as const satisfies Record<string, Operation>;
+
+export type OperationName = keyof typeof operations;
+
+type Op<N extends OperationName> = (typeof operations)[N];
+/** The generated schema's entry for one operation (its parameters, body and answers). */
+type Spec<N extends OperationName> = paths[`${ApiPrefix}${Op<N>['path']}`][Lowercase<Op<N>['method']>];
+type Json<T> = T extends { content: { 'application/json': infer J } } ? J : undefined;
+
+/** The JSON body an operation takes (undefined when it takes none). */
+export type BodyOf<N extends OperationName> =
+  Spec<N> extends { requestBody: { content: { 'application/json': infer B } } }
+    ? B
+    : Spec<N> extends { requestBody?: { content: { 'application/json': infer B } } }
+      ? B | undefined
+      : undefined;
+/** What a 2xx answer of an operation holds (undefined when it has no JSON body). */
+export type AnswerOf<N extends OperationName> = Spec<N> extends { responses: infer R }
+  ? Json<R[Op<N>['status'] & keyof R]>
+  : never;
+/** The path parameters of an operation ({} when it has none). */
+export type ParamsOf<N extends OperationName> = Spec<N> extends { parameters: { path: infer P } } ? P : never;
+
+/** The fields the web app reads from each field error of a 422 (problem+json `errors[]`). */
+export const fieldErrorFields: Fields<FieldError> = { field: true, message: true, code: true, limit: true };

@@ -1,0 +1,42 @@
+/**
+ * The shapes of the Ayni API, taken from the generated schema (schema.gen.ts, `npm run api:types`), so an
+ * API change shows up here as a type error. Only the problem types below are the app's own: it reads a
+ * problem+json body tolerantly (toProblem), whatever a proxy or an older API sends.
+ */
+import type { components } from './schema.gen';
+
+type Schemas = components['schemas'];
+
+export type User = Schemas['User'];
+export type TokenPair = Schemas['TokenPair'];
+export type RegisterRequest = Schemas['RegisterRequest'];
+export type VerifyEmailRequest = Schemas['VerifyEmailRequest'];
+export type EmailRequest = Schemas['EmailRequest'];
+export type LoginRequest = Schemas['LoginRequest'];
+export type UpdateMeRequest = Schemas['UpdateMeRequest'];
+export type ChangePasswordRequest = Schemas['ChangePasswordRequest'];
+export type PasswordResetConfirmRequest = Schemas['PasswordResetConfirmRequest'];
+export type Health = Schemas['HealthReport'];
+export type ServiceStatus = Health['status'];
+export type PingRequest = Schemas['PingRequest'];
+export type Job = Schemas['JobRecord'];
+export type JobStatus = Schemas['Status'];
+
+/** Why a field was refused: what the web app turns into a text in its own language. */
+export type FieldErrorCode = Schemas['FieldError']['code'];
+
+/**
+ * One refused field of a 422. `message` is the API's English for REST clients: the web app never
+ * shows it, it shows its own text for `code` (i18n/problems.ts).
+ */
+export interface FieldError extends Omit<Schemas['FieldError'], 'code'> {
+  /** One of FieldErrorCode, or one newer than this app (it then shows a generic text). */
+  code: string;
+}
+
+/** RFC 9457 problem details, as the app keeps them (every part but type, title and status may be missing). */
+export interface Problem extends Pick<Schemas['Problem'], 'type' | 'title' | 'status'> {
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
