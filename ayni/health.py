@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ayni.resources import HealthCheck, Resources, hooks, resources
-from ayni.routing import Access, ApiRoute, json_response
+from ayni.routing import Access, RouteGroup, json_response
 from ayni.sql import fetch_value
 
 
@@ -135,25 +135,16 @@ async def health(request: Request) -> Response:
     return json_response(report, http_status(condition), headers=NO_STORE)
 
 
+_HEALTH = RouteGroup("", tags=("health",))
+
 routes = [
-    ApiRoute(
-        "/health",
-        liveness,
-        methods=["GET", "HEAD"],
-        access=Access.PUBLIC,
-        summary="Liveness",
-        response=Liveness,
-        tags=["health"],
-        uses_services=False,
-    ),
-    ApiRoute(
+    _HEALTH.get("/health", liveness, Access.PUBLIC, "Liveness", response=Liveness, uses_services=False),
+    _HEALTH.get(
         "/api/v1/health",
         health,
-        methods=["GET", "HEAD"],
-        access=Access.PUBLIC,
-        summary="Health of the API and its dependencies",
+        Access.PUBLIC,
+        "Health of the API and its dependencies",
         response=HealthReport,
         response_statuses=[503],
-        tags=["health"],
     ),
 ]

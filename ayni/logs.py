@@ -23,10 +23,10 @@ _UNSAFE_KEEPING_LINES = re.compile("[\\\\\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029
 # A repr is already unambiguous: it keeps its backslashes.
 _UNSAFE_IN_REPR = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Loggers whose messages are our own multi-line layouts: the email `ayni dev` logs instead of sending it,
-# whose link must stay clickable on a line of its own. Their values keep their line breaks (they come from
-# our templates and a stored, validated address) and lose every other control character.
-_LAYOUT_LOGGERS = frozenset({"ayni.emails"})
+# A record logged with extra={KEEP_LINE_BREAKS: True} is our own multi-line layout (the email `ayni dev` logs
+# instead of sending it, whose link must stay clickable on a line of its own): its values keep their line
+# breaks (they come from our templates and a stored, validated address) and lose every other control character.
+KEEP_LINE_BREAKS = "ayni_keep_line_breaks"
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -91,7 +91,7 @@ class ConsoleFormatter(logging.Formatter):
         """The message with its arguments escaped, never its format string: a value (a request path, an
         address someone typed) cannot start a line of its own, a message we write can be several lines."""
         if record.args:
-            keep = record.name in _LAYOUT_LOGGERS
+            keep = bool(getattr(record, KEEP_LINE_BREAKS, False))
             record = logging.makeLogRecord(record.__dict__)
             if isinstance(record.args, dict):
                 record.args = {k: _escape_arg(v, keep) for k, v in record.args.items()}

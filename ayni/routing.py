@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from types import UnionType
-from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, TypedDict, TypeVar, Union, Unpack, cast, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import ErrorDetails
@@ -27,6 +27,7 @@ from ayni.problems import FIELD_ERROR_CODES, FieldError, FieldErrorCode, Problem
 from ayni.resources import CurrentUser, hooks
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+Handler = Callable[..., Awaitable[Response]]  # (request, [body], [query], [user]): see Signature
 UTF8_BOM = b"\xef\xbb\xbf"
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -62,7 +63,7 @@ class Signature:
     user: type[CurrentUser] | None
 
     @classmethod
-    def of(cls, endpoint: Callable[..., Awaitable[Response]]) -> Signature:
+    def of(cls, endpoint: Handler) -> Signature:
         names = list(inspect.signature(endpoint).parameters)
         if not names or names[0] != "request" or any(name not in _INJECTED for name in names[1:]):
             raise TypeError(f"{endpoint.__name__}: take (request, [body], [query], [user]), by those names")
@@ -92,7 +93,7 @@ class ApiRoute(Route):
     def __init__(
         self,
         path: str,
-        endpoint: Callable[..., Awaitable[Response]],
+        endpoint: Handler,
         *,
         methods: Sequence[str],
         access: Access,
@@ -129,7 +130,7 @@ class ApiRoute(Route):
         self.links = dict(links or {})
         super().__init__(path, self._wrap(endpoint), methods=list(methods), name=endpoint.__name__)
 
-    def _wrap(self, endpoint: Callable[..., Awaitable[Response]]) -> Endpoint:
+    def _wrap(self, endpoint: Handler) -> Endpoint:
         signature = self.signature
 
         async def run(request: Request) -> Response:
@@ -159,6 +160,54 @@ class ApiRoute(Route):
             allowed = ", ".join(sorted(path_methods(scope["router"].routes, scope)))
             raise HTTPException(405, headers={"Allow": allowed})
         await super().handle(scope, receive, send)
+
+
+class RouteOptions(TypedDict, total=False):
+    """What an `ApiRoute` may say besides its path, handler, access and summary."""
+
+    response: type[BaseModel] | None
+    status_code: int
+    errors: Sequence[int]
+    response_headers: Sequence[str]
+    response_statuses: Sequence[int]
+    uses_services: bool
+    links: Mapping[str, Mapping[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class RouteGroup:
+    """A module's routes under one path prefix and OpenAPI tag, each declared as its method, path, handler,
+    who may call it, what it does, and only the options it needs. (Starlette serves HEAD with every GET.)"""
+
+    prefix: str
+    tags: tuple[str, ...]
+
+    def get(
+        self, path: str, endpoint: Handler, access: Access, summary: str, **options: Unpack[RouteOptions]
+    ) -> ApiRoute:
+        return self._route("GET", path, endpoint, access, summary, options)
+
+    def post(
+        self, path: str, endpoint: Handler, access: Access, summary: str, **options: Unpack[RouteOptions]
+    ) -> ApiRoute:
+        return self._route("POST", path, endpoint, access, summary, options)
+
+    def patch(
+        self, path: str, endpoint: Handler, access: Access, summary: str, **options: Unpack[RouteOptions]
+    ) -> ApiRoute:
+        return self._route("PATCH", path, endpoint, access, summary, options)
+
+    def delete(
+        self, path: str, endpoint: Handler, access: Access, summary: str, **options: Unpack[RouteOptions]
+    ) -> ApiRoute:
+        return self._route("DELETE", path, endpoint, access, summary, options)
+
+    def _route(
+        self, method: str, path: str, endpoint: Handler, access: Access, summary: str, options: RouteOptions
+    ) -> ApiRoute:
+        return ApiRoute(
+            self.prefix + path, endpoint, methods=[method], access=access, summary=summary, tags=self.tags, **options
+        )
 
 
 def path_methods(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:

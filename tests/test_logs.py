@@ -23,7 +23,14 @@ from starlette.routing import Route
 from ayni.app import create_app
 from ayni.config import Settings
 from ayni.context import bind_request_id, unbind_request_id
-from ayni.logs import ConsoleFormatter, JsonFormatter, RequestIdFilter, configure_logging, escape_control
+from ayni.logs import (
+    KEEP_LINE_BREAKS,
+    ConsoleFormatter,
+    JsonFormatter,
+    RequestIdFilter,
+    configure_logging,
+    escape_control,
+)
 from tests.servers import LiveServer
 
 LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access", "dramatiq")
@@ -315,6 +322,7 @@ def test_the_dev_email_keeps_its_layout_in_the_console() -> None:
             "levelname": "INFO",
             "msg": "email (SMTP_URL not set, so it is only logged):\nTo: %s\nSubject: %s\n\n%s",
             "args": ("ana@example.com", "Verify", body),
+            KEEP_LINE_BREAKS: True,  # as ayni.auth.emails logs it
         }
     )
     RequestIdFilter().filter(record)

@@ -20,6 +20,7 @@ from typing import Literal
 from urllib.parse import unquote, urlencode, urlsplit
 
 from ayni.config import Settings
+from ayni.logs import KEEP_LINE_BREAKS
 
 logger = logging.getLogger("ayni.emails")
 
@@ -152,4 +153,5 @@ def _log_message(settings: Settings, message: EmailMessage) -> None:
         message["To"],
         message["Subject"],
         message.get_content(),
+        extra={KEEP_LINE_BREAKS: True},
     )

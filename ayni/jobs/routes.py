@@ -13,7 +13,7 @@ from ayni.jobs.store import fetch_job, list_jobs
 from ayni.paging import decode_cursor, encode_cursor
 from ayni.problems import Problem
 from ayni.resources import CurrentUser, resources
-from ayni.routing import Access, ApiRoute, json_response
+from ayni.routing import Access, RouteGroup, json_response
 
 
 async def ping(request: Request, body: PingRequest, user: CurrentUser) -> Response:
@@ -40,38 +40,21 @@ async def get_jobs(request: Request, query: JobListQuery, user: CurrentUser) -> 
     return json_response(JobPage(items=page, next_cursor=next_cursor))
 
 
+_JOBS = RouteGroup("/api/v1/jobs", tags=("jobs",))
+_NEXT = {"GetJob": {"operationId": "get_get_job", "parameters": {"job_id": "$response.body#/id"}}}
+
 routes = [
-    ApiRoute(
-        "/api/v1/jobs/ping",
+    _JOBS.post(
+        "/ping",
         ping,
-        methods=["POST"],
-        access=Access.USER,
-        summary="Enqueue a ping job",
+        Access.USER,
+        "Enqueue a ping job",
         response=JobRecord,
         status_code=202,
         errors=[429, 503],
-        tags=["jobs"],
         response_headers=["Location"],
-        links={"GetJob": {"operationId": "get_get_job", "parameters": {"job_id": "$response.body#/id"}}},
+        links=_NEXT,
     ),
-    ApiRoute(
-        "/api/v1/jobs/{job_id:uuid}",
-        get_job,
-        methods=["GET"],
-        access=Access.USER,
-        summary="One job",
-        response=JobRecord,
-        errors=[404],
-        tags=["jobs"],
-    ),
-    ApiRoute(
-        "/api/v1/jobs",
-        get_jobs,
-        methods=["GET"],
-        access=Access.USER,
-        summary="Your jobs, newest first",
-        response=JobPage,
-        errors=[400, 422],
-        tags=["jobs"],
-    ),
+    _JOBS.get("/{job_id:uuid}", get_job, Access.USER, "One job", response=JobRecord, errors=[404]),
+    _JOBS.get("", get_jobs, Access.USER, "Your jobs, newest first", response=JobPage, errors=[400, 422]),
 ]
