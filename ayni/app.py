@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from ayni import apidocs, health
 from ayni.actors import CATALOG
 from ayni.auth import routes as auth_routes
+from ayni.auth import sessions
 from ayni.clients import ForwardedClient
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
@@ -131,7 +132,7 @@ def create_app(settings: Settings) -> Starlette:
     }
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
     app.state.settings = settings
-    app.state.hooks = Hooks(authenticate=auth_routes.authenticate, health_checks=health_checks)
+    app.state.hooks = Hooks(authenticate=sessions.authenticate, health_checks=health_checks)
     app.state.openapi = openapi_document(settings.project_name)
     return app
 

@@ -11,16 +11,21 @@ When these parameters change, `needs_rehash` is true for older hashes and login 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ayni.problems import FieldError
+from ayni.problems import FieldError, Problem
 
+T = TypeVar("T")
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # characters; checked by the request models before anything is hashed
 
@@ -78,6 +83,29 @@ def needs_rehash(password_hash: str, params: HashParams = OWASP) -> bool:
 
 
 @functools.cache
+def _hashing_thread() -> ThreadPoolExecutor:
+    # One thread per API process for argon2 (19 MiB and ~17 ms of a core each). glibc keeps the 19 MiB
+    # on the heap of the thread that hashed, ready for the next hash: one thread bounds that memory to
+    # one buffer, where a pool spread it over every thread it used (bench/: +38 MiB). Throughput is
+    # about 60 hashes/s per process; WEB_CONCURRENCY adds processes.
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ayni-argon2")
+
+
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_hashing_thread(), fn, *args)
+
+
+async def hash_in_thread(password: str) -> str:
+    """`hash_password` off the event loop, on the argon2 thread."""
+    return await _in_thread(hash_password, password)
+
+
+async def verify_in_thread(password_hash: str, password: str) -> bool:
+    """`verify_password` off the event loop, on the argon2 thread."""
+    return await _in_thread(verify_password, password_hash, password)
+
+
+@functools.cache
 def dummy_hash(params: HashParams = OWASP) -> str:
     """A hash of nothing anyone knows: unknown emails are checked against it so they take as long."""
     return hasher(params).hash("dummy password: unknown account")
@@ -114,3 +142,10 @@ def policy_problems(password: str, email: str | None, field: str = "password") -
     if folded in common_passwords():
         return [FieldError(field, "This password is too common; choose another.", "password-too-common")]
     return []
+
+
+def check_policy(password: str, email: str | None, field: str = "password") -> None:
+    """A 422 problem when `password` may not be chosen (`policy_problems`)."""
+    problems = policy_problems(password, email, field)
+    if problems:
+        raise Problem(422, "validation-error", "The body has invalid fields.", errors=problems)

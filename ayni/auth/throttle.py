@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
+from ayni.auth import passwords
 from ayni.config import Settings
 from ayni.ratelimit import REDIS_ERRORS, Check, Rule, forget, give_back, hit, too_many
 
@@ -62,3 +63,19 @@ async def login_succeeded(client: aioredis.Redis, account: Check, address: Check
         await give_back(client, [address])
     except REDIS_ERRORS as exc:
         logger.warning("login throttling not updated, Redis is unavailable: %s: %s", type(exc).__name__, exc)
+
+
+async def verify_counted(
+    client: aioredis.Redis, rules: Rules, email: str, address: str, password_hash: str | None, password: str
+) -> bool:
+    """Check a password typed for the account of `email` (whose hash is None when there is no such account)
+    from `address`, as a sign-in attempt: 429 over the limits, and a correct password forgets the failures
+    (`login_succeeded`)."""
+    account, by_address = (rules.login_account, email), (rules.login_address, address)
+    await login_attempt(client, [account, by_address])
+    # An unknown email costs one argon2 verification too, and gets the same answer.
+    stored = passwords.dummy_hash() if password_hash is None else password_hash
+    correct = await passwords.verify_in_thread(stored, password) and password_hash is not None
+    if correct:
+        await login_succeeded(client, account, by_address)
+    return correct
