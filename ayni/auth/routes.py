@@ -3,9 +3,6 @@ over the flows of `ayni.auth.sessions` and `ayni.auth.accounts`, and the route t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,7 +22,7 @@ from ayni.auth.schemas import (
 )
 from ayni.auth.sessions import PREFIX, SignedInUser, client_address, presented_refresh_token
 from ayni.resources import CurrentUser, resources
-from ayni.routing import Access, ApiRoute, json_response
+from ayni.routing import Access, RouteGroup, json_response
 
 # Endpoints
 
@@ -103,25 +100,15 @@ async def confirm_password_reset(request: Request, body: PasswordResetConfirmReq
 # Routes
 
 PUBLIC, USER = Access.PUBLIC, Access.USER
+_AUTH = RouteGroup(PREFIX, tags=("auth",))
 _COOKIE = ["Set-Cookie"]
 
-
-def _route(
-    path: str,
-    handler: Callable[..., Awaitable[Response]],
-    access: Access,
-    summary: str,
-    methods: Sequence[str] = ("POST",),
-    **answer: Any,
-) -> ApiRoute:
-    """An /auth route; `answer` holds what ApiRoute says of the answer (response, status_code, errors, ...)."""
-    return ApiRoute(PREFIX + path, handler, methods=methods, access=access, summary=summary, tags=["auth"], **answer)
-
-
 routes = [
-    _route("/register", register, PUBLIC, "Create an account", response=User, status_code=201, errors=[409, 429, 503]),
-    _route("/verify-email", verify_email, PUBLIC, "Confirm an email address", response=User, errors=[400]),
-    _route(
+    _AUTH.post(
+        "/register", register, PUBLIC, "Create an account", response=User, status_code=201, errors=[409, 429, 503]
+    ),
+    _AUTH.post("/verify-email", verify_email, PUBLIC, "Confirm an email address", response=User, errors=[400]),
+    _AUTH.post(
         "/verify-email/resend",
         resend_verification,
         PUBLIC,
@@ -129,8 +116,10 @@ routes = [
         status_code=202,
         errors=[429, 503],
     ),
-    _route("/login", login, PUBLIC, "Sign in", response=TokenPair, errors=[401, 403, 429], response_headers=_COOKIE),
-    _route(
+    _AUTH.post(
+        "/login", login, PUBLIC, "Sign in", response=TokenPair, errors=[401, 403, 429], response_headers=_COOKIE
+    ),
+    _AUTH.post(
         "/refresh",
         refresh,
         PUBLIC,
@@ -139,12 +128,14 @@ routes = [
         errors=[401],
         response_headers=_COOKIE,
     ),
-    _route("/logout", logout, PUBLIC, "Sign out this session", status_code=204, errors=[401], response_headers=_COOKIE),
-    _route("/logout-all", logout_all, USER, "Sign out every session", status_code=204, response_headers=_COOKIE),
-    _route("/me", me, USER, "The signed-in user", ["GET", "HEAD"], response=User),
-    _route("/me", update_me, USER, "Change the full name", ["PATCH"], response=User),
-    _route("/password", change_password, USER, "Change the password", status_code=204, errors=[429]),
-    _route(
+    _AUTH.post(
+        "/logout", logout, PUBLIC, "Sign out this session", status_code=204, errors=[401], response_headers=_COOKIE
+    ),
+    _AUTH.post("/logout-all", logout_all, USER, "Sign out every session", status_code=204, response_headers=_COOKIE),
+    _AUTH.get("/me", me, USER, "The signed-in user", response=User),
+    _AUTH.patch("/me", update_me, USER, "Change the full name", response=User),
+    _AUTH.post("/password", change_password, USER, "Change the password", status_code=204, errors=[429]),
+    _AUTH.post(
         "/password-reset",
         request_password_reset,
         PUBLIC,
@@ -152,7 +143,7 @@ routes = [
         status_code=202,
         errors=[429, 503],
     ),
-    _route(
+    _AUTH.post(
         "/password-reset/confirm",
         confirm_password_reset,
         PUBLIC,
