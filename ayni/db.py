@@ -105,6 +105,12 @@ def make_database(settings: Settings) -> databases.Database:
     )
 
 
+async def connect(settings: Settings) -> asyncpg.Connection:
+    """One connection outside the pool, with the pool's timeouts, for a caller that keeps it (a worker thread's
+    job records: the pool's acquire and release cost twice the CPU of the statement itself)."""
+    return await asyncpg.connect(settings.database_url, timeout=settings.health_check_timeout * 2, command_timeout=30)
+
+
 def make_redis(settings: Settings) -> aioredis.Redis:
     return aioredis.Redis.from_url(
         settings.redis_url,

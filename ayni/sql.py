@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import databases
@@ -46,32 +46,36 @@ def compile_statement(sql: str) -> Statement:
     return Statement(_PARAMETER.sub(number, sql), tuple(names))
 
 
-async def fetch_one(db: databases.Database, sql: str, **params: object) -> asyncpg.Record | None:
+Executor: TypeAlias = databases.Database | asyncpg.Connection
+"""Where a statement runs: the pool (a connection of the caller's transaction, or one lent for the statement),
+or one connection the caller holds (the worker's job records keep one per thread: `ayni.jobs.tracking`)."""
+
+
+async def _run(db: Executor, method: str, sql: str, params: Mapping[str, object]) -> Any:
     statement = compile_statement(sql)
+    arguments = statement.arguments(params)
+    if isinstance(db, asyncpg.Connection):
+        return await getattr(db, method)(statement.text, *arguments)
     async with db.connection() as connection:
-        row: asyncpg.Record | None = await connection.raw_connection.fetchrow(
-            statement.text, *statement.arguments(params)
-        )
-        return row
+        return await getattr(connection.raw_connection, method)(statement.text, *arguments)
 
 
-async def fetch_all(db: databases.Database, sql: str, **params: object) -> list[asyncpg.Record]:
-    statement = compile_statement(sql)
-    async with db.connection() as connection:
-        rows: list[asyncpg.Record] = await connection.raw_connection.fetch(statement.text, *statement.arguments(params))
-        return rows
+async def fetch_one(db: Executor, sql: str, **params: object) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await _run(db, "fetchrow", sql, params)
+    return row
 
 
-async def fetch_value(db: databases.Database, sql: str, **params: object) -> Any:
-    statement = compile_statement(sql)
-    async with db.connection() as connection:
-        return await connection.raw_connection.fetchval(statement.text, *statement.arguments(params))
+async def fetch_all(db: Executor, sql: str, **params: object) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await _run(db, "fetch", sql, params)
+    return rows
 
 
-async def execute(db: databases.Database, sql: str, **params: object) -> int:
+async def fetch_value(db: Executor, sql: str, **params: object) -> Any:
+    return await _run(db, "fetchval", sql, params)
+
+
+async def execute(db: Executor, sql: str, **params: object) -> int:
     """Run a statement; the number of rows it affected (0 for a statement that affects none)."""
-    statement = compile_statement(sql)
-    async with db.connection() as connection:
-        status: str = await connection.raw_connection.execute(statement.text, *statement.arguments(params))
+    status: str = await _run(db, "execute", sql, params)
     count = status.rsplit(" ", 1)[-1]
     return int(count) if count.isdigit() else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from dramatiq.middleware import AgeLimit, CurrentMessage, Retries, ShutdownNotif
 from dramatiq.middleware.asyncio import AsyncIO
 
 from ayni.config import Settings
+from ayni.db import connect
 from ayni.jobs import loop, store
 from ayni.jobs.catalog import ActorSpec, JobContext
 from ayni.jobs.tracking import JobRecords
@@ -51,7 +53,9 @@ def make_broker(
     loop and keeps their job rows)."""
     # Dramatiq runs "after" hooks in reverse order: JobRecords, listed before Retries, sees a failed
     # attempt after Retries has decided whether it is retried, which decides the job's status.
-    worker_middleware = [AsyncIO(), loop.DatabasePool(db), JobRecords(db)] if db is not None else []
+    worker_middleware = (
+        [AsyncIO(), loop.DatabasePool(db), JobRecords(functools.partial(connect, settings))] if db is not None else []
+    )
     middleware: list[Any] = [
         AgeLimit(),
         TimeLimit(),

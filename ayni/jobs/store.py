@@ -7,10 +7,8 @@ so a redelivered or duplicated message can never move a finished job back.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -21,7 +19,7 @@ from ayni.db import UNAVAILABLE_ERRORS
 from ayni.jobs.schemas import JobRecord
 from ayni.jobs.states import TRANSITIONS, Event, Status
 from ayni.paging import Position
-from ayni.sql import execute, fetch_all, fetch_one
+from ayni.sql import Executor, execute, fetch_all, fetch_one
 
 logger = logging.getLogger("ayni.jobs")
 
@@ -110,36 +108,22 @@ _USES = {Event.START: (), Event.SUCCEED: ("result",)}
 
 
 async def record_event(
-    db: databases.Database,
-    job_id: UUID,
-    event: Event,
-    *,
-    result: Any = None,
-    error: str | None = None,
-    patience: float = 60.0,
+    db: Executor, job_id: UUID, event: Event, *, result: Any = None, error: str | None = None
 ) -> bool:
-    """Apply `event` to the job; False when the job is missing or its status does not allow it.
-
-    It waits out a database outage of up to `patience` seconds: failing instead would spend the job's retries
-    on the outage (the job dead-lettered, its row left pending) or, after the actor ran, leave its row
-    `running` for good."""
+    """Apply `event` to the job; False when the job is missing or its status does not allow it."""
     sources, target = TRANSITIONS[event]
     values: dict[str, object] = {"result": json.dumps(result) if result is not None else None, "error": error}
     params = {name: values[name] for name in _USES.get(event, ("error",))}
-    sql = f"""UPDATE jobs SET status = :target, {_SET_ON[event]}
-              WHERE id = :id AND status = ANY(CAST(:sources AS text[])) RETURNING id"""  # noqa: S608 - fixed fragments
-    deadline = time.monotonic() + patience
-    pause = 0.5
-    while True:
-        try:
-            row = await fetch_one(db, sql, id=job_id, target=target.value, sources=[s.value for s in sources], **params)
-            return row is not None
-        except UNAVAILABLE_ERRORS as exc:
-            if time.monotonic() + pause > deadline:
-                raise
-            logger.warning("job %s: database unavailable (%s); trying again in %.1f s", job_id, exc, pause)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 5.0)
+    row = await fetch_one(
+        db,
+        f"""UPDATE jobs SET status = :target, {_SET_ON[event]}
+            WHERE id = :id AND status = ANY(CAST(:sources AS text[])) RETURNING id""",  # noqa: S608 - fixed fragments
+        id=job_id,
+        target=target.value,
+        sources=[s.value for s in sources],
+        **params,
+    )
+    return row is not None
 
 
 async def set_progress(db: databases.Database, job_id: UUID, fraction: float) -> None:

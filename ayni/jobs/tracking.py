@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-import databases
+import asyncpg
 from dramatiq import Broker, Middleware
 from dramatiq.broker import MessageProxy
 from dramatiq.middleware import SkipMessage
 
+from ayni.db import UNAVAILABLE_ERRORS
 from ayni.jobs import loop, store
 from ayni.jobs.redaction import error_summary
 from ayni.jobs.states import Event
@@ -28,11 +33,39 @@ class JobRecords(Middleware):
     dead. A message whose row is missing or already final is skipped: delivery is at least once, a job
     runs to completion once."""
 
-    def __init__(self, db: databases.Database) -> None:
-        self.db = db
+    def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]], patience: float = 60.0) -> None:
+        self.connect = connect
+        self.patience = patience
+        # One connection per worker thread, used by that thread's transitions alone (it waits for each), so
+        # each is one statement: the pool's acquire and release would cost more than the UPDATE.
+        self._connections: dict[int, asyncpg.Connection] = {}
 
     def record(self, job_id: UUID, event: Event, *, result: Any = None, error: str | None = None) -> bool:
-        return loop.run(store.record_event(self.db, job_id, event, result=result, error=error))
+        return loop.run(self._record(threading.get_ident(), job_id, event, result, error))
+
+    async def _record(self, thread: int, job_id: UUID, event: Event, result: Any, error: str | None) -> bool:
+        """It waits out a database outage of up to `patience` seconds: failing instead would spend the job's
+        retries on the outage (the job dead-lettered, its row left pending) or, after the actor ran, leave its
+        row `running` for good."""
+        deadline = time.monotonic() + self.patience
+        pause = 0.5
+        while True:
+            try:
+                connection = self._connections.get(thread)
+                if connection is None or connection.is_closed():
+                    connection = self._connections[thread] = await self.connect()
+                return await store.record_event(connection, job_id, event, result=result, error=error)
+            except UNAVAILABLE_ERRORS as exc:
+                self._connections.pop(thread, None)
+                if time.monotonic() + pause > deadline:
+                    raise
+                logger.warning("job %s: database unavailable (%s); trying again in %.1f s", job_id, exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+
+    def after_worker_shutdown(self, broker: Broker, worker: Any) -> None:
+        connections, self._connections = list(self._connections.values()), {}
+        loop.run(_close_all(connections))
 
     def before_process_message(self, broker: Broker, message: MessageProxy) -> None:
         job_id = _job_id(message)
@@ -59,3 +92,7 @@ class JobRecords(Middleware):
         if job_id is not None and not message.options.get("ayni_skipped"):
             # Skipped by another middleware (AgeLimit): the message is dead-lettered unrun.
             self.record(job_id, Event.KILL, error="the message expired before a worker could run it")
+
+
+async def _close_all(connections: list[asyncpg.Connection]) -> None:
+    await asyncio.gather(*(connection.close(timeout=5) for connection in connections), return_exceptions=True)
