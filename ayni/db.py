@@ -14,6 +14,15 @@ from sqlalchemy.engine.interfaces import Dialect
 
 from ayni.config import Settings
 
+APP_ROLE = "ayni_app"
+
+
+class AppRoleMissing(ConnectionError):
+    """The database cannot be used as the app's role (migrations not applied, or the URL's user may not switch
+    to it). A kind of unavailability: requests answer 503 and /api/v1/health reports the database unhealthy,
+    while the log and the worker say which."""
+
+
 # Raised when PostgreSQL or Redis cannot be reached or drops the connection: the request answers 503.
 # (Not every OSError: a missing file in route code is a bug, a 500, not an outage.)
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
@@ -26,13 +35,32 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.InterfaceError,
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
+    AppRoleMissing,  # already a ConnectionError; named for the reader
 )
+
+
+async def _become_app_role(connection: asyncpg.Connection) -> None:
+    """Run once by the pool on each new connection, before it is first handed out: every query of the API and
+    the worker then runs as ayni_app, which owns no table, so row-level security holds even when
+    DATABASE_URL is a superuser. (Once per connection, not per query: the hot path is unchanged.)"""
+    try:
+        await connection.execute(f"SET ROLE {APP_ROLE}")
+    except asyncpg.exceptions.InvalidParameterValueError as exc:  # what SET ROLE says of an unknown role
+        raise AppRoleMissing(
+            f"The database role {APP_ROLE} does not exist: apply the migrations (ayni migrate apply)."
+        ) from exc
+    except asyncpg.exceptions.InsufficientPrivilegeError as exc:
+        raise AppRoleMissing(
+            f"The database user may not switch to the role {APP_ROLE}: apply the migrations as this user "
+            f"(ayni migrate apply), or grant {APP_ROLE} to it."
+        ) from exc
 
 
 async def _nothing_more_to_reset(connection: asyncpg.Connection) -> None:
     """asyncpg's default reset on release (unlock advisory locks, close cursors, UNLISTEN, RESET ALL) is
     a round trip after every query `databases` runs. Ayni's API uses none of those session features;
-    an open transaction is still rolled back by asyncpg before this runs."""
+    an open transaction is still rolled back by asyncpg before this runs. (RESET ALL keeps the connection's
+    SET ROLE, DISCARD ALL and RESET ROLE do not: a reset added here must never run those.)"""
 
 
 POOL_SIZE = 10
@@ -102,6 +130,7 @@ def make_database(settings: Settings) -> databases.Database:
         timeout=settings.health_check_timeout * 2,
         command_timeout=30,
         reset=_nothing_more_to_reset,
+        init=_become_app_role,
     )
 
 

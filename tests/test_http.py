@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ayni import migrations
 from ayni.app import create_app
 from ayni.config import Settings, load_settings
 from ayni.embedded import EmbeddedPostgres, EmbeddedRedis, free_port
@@ -477,6 +478,7 @@ def own_servers() -> Iterator[tuple[EmbeddedPostgres, EmbeddedRedis]]:
     postgres = start_postgres()
     redis_server = start_redis()
     try:
+        migrations.apply(postgres.url)  # the API connects as ayni_app, which the migrations create
         yield postgres, redis_server
     finally:
         postgres.stop()
