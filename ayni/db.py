@@ -135,9 +135,17 @@ def make_database(settings: Settings) -> databases.Database:
 
 
 async def connect(settings: Settings) -> asyncpg.Connection:
-    """One connection outside the pool, with the pool's timeouts, for a caller that keeps it (a worker thread's
-    job records: the pool's acquire and release cost twice the CPU of the statement itself)."""
-    return await asyncpg.connect(settings.database_url, timeout=settings.health_check_timeout * 2, command_timeout=30)
+    """One connection outside the pool, as the pool makes them (timeouts, the app's role), for a caller that
+    keeps it (a worker thread's job records: the pool's acquire and release cost twice the statement)."""
+    connection = await asyncpg.connect(
+        settings.database_url, timeout=settings.health_check_timeout * 2, command_timeout=30
+    )
+    try:
+        await _become_app_role(connection)
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
 
 
 def make_redis(settings: Settings) -> aioredis.Redis:

@@ -287,6 +287,20 @@ def test_the_pools_connections_are_ayni_app(app_settings: Settings) -> None:
     assert all(session != "ayni_app" for _, session in users)
 
 
+def test_a_connection_outside_the_pool_is_ayni_app_too(app_settings: Settings) -> None:
+    """The worker's threads keep such connections for their job records (ayni.jobs.tracking)."""
+
+    async def scenario() -> str:
+        connection = await ayni_db.connect(app_settings)
+        try:
+            user: str = await connection.fetchval("SELECT current_user")
+            return user
+        finally:
+            await connection.close()
+
+    assert run(scenario) == "ayni_app"
+
+
 def test_the_role_is_set_once_per_connection_not_per_query(
     app_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
