@@ -53,9 +53,8 @@ def make_broker(
     loop and keeps their job rows)."""
     # Dramatiq runs "after" hooks in reverse order: JobRecords, listed before Retries, sees a failed
     # attempt after Retries has decided whether it is retried, which decides the job's status.
-    worker_middleware = (
-        [AsyncIO(), loop.DatabasePool(db), JobRecords(functools.partial(connect, settings))] if db is not None else []
-    )
+    records = JobRecords(functools.partial(connect, settings)) if db is not None else None
+    worker_middleware = [AsyncIO(), loop.DatabasePool(db), records] if db is not None else []
     middleware: list[Any] = [
         AgeLimit(),
         TimeLimit(),
@@ -74,15 +73,20 @@ def make_broker(
         middleware=[*middleware, *extra_middleware],
     )
     for spec in actors:
-        declare_actor(broker, spec, settings, db)
+        declare_actor(broker, spec, settings, db, records)
     return broker
 
 
 def declare_actor(
-    broker: RedisBroker, spec: ActorSpec, settings: Settings, db: databases.Database | None = None
+    broker: RedisBroker,
+    spec: ActorSpec,
+    settings: Settings,
+    db: databases.Database | None = None,
+    records: JobRecords | None = None,
 ) -> dramatiq.Actor[Any, Any]:
     def run(**kwargs: Any) -> Any:
         assert db is not None, "only the worker's broker runs actors"
+        assert records is not None
         message = CurrentMessage.get_current_message()
         raw_id = message.options.get("job_id") if message is not None else None
         job_id = UUID(raw_id) if raw_id else None
@@ -92,7 +96,7 @@ def declare_actor(
                 await store.set_progress(db, job_id, fraction)
 
         context = JobContext(settings=settings, db=db, job_id=job_id, report_progress=report)
-        return loop.run(spec.fn(context, **kwargs))
+        return records.run(job_id, spec.fn(context, **kwargs))
 
     run.__name__ = spec.name
     return dramatiq.Actor(
