@@ -1,4 +1,5 @@
-import { render } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
+import type userEvent from '@testing-library/user-event';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { vi } from 'vitest';
@@ -87,4 +88,12 @@ export function Peek({ into }: { into: Seen }) {
     Object.assign(into, { queryClient, session });
   });
   return null;
+}
+
+/** Fills the sign-in form as a person would and presses the button. */
+export async function signIn(user: ReturnType<typeof userEvent.setup>, password = 'x') {
+  await screen.findByRole('heading', { name: 'Sign in to Ayni' });
+  await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
 }

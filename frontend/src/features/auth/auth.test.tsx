@@ -1,17 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ana, fakeApi, json, noContent, problem, renderApp, signedInRoutes, signedOutRoutes } from '@/test/fakeApi';
+import { ana, fakeApi, json, noContent, problem, renderApp, signedInRoutes, signedOutRoutes, signIn } from '@/test/fakeApi';
 
-type User = ReturnType<typeof userEvent.setup>;
-
-/** Fills the sign-in form as a person would and presses the button. */
-async function signIn(user: User, password = 'x') {
-  await screen.findByRole('heading', { name: 'Sign in to Ayni' });
-  await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
-  await user.type(screen.getByLabelText('Password'), password);
-  await user.click(screen.getByRole('button', { name: 'Sign in' }));
-}
 
 describe('sign in form', () => {
   it('validates as the user types and focuses the first bad field on submit', async () => {

@@ -1,18 +1,9 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ana, fakeApi, json, Peek, problem, renderApp, renderWithProviders, signedInRoutes, tokens, type Seen } from '@/test/fakeApi';
+import { ana, fakeApi, json, Peek, problem, renderApp, renderWithProviders, signedInRoutes, tokens, type Seen, signIn } from '@/test/fakeApi';
 import { meKey } from './me';
 
-type User = ReturnType<typeof userEvent.setup>;
-
-/** Fills the sign-in form as a person would and presses the button. */
-async function signIn(user: User, password = 'x') {
-  await screen.findByRole('heading', { name: 'Sign in to Ayni' });
-  await user.type(screen.getByLabelText('Email'), 'ana@tienda.cl');
-  await user.type(screen.getByLabelText('Password'), password);
-  await user.click(screen.getByRole('button', { name: 'Sign in' }));
-}
 
 describe('session', () => {
   it('a reload with the refresh cookie keeps the user signed in', async () => {
