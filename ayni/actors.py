@@ -4,10 +4,11 @@ them and the tasks. A domain's jobs live in its own `actors.py`; they join the w
 from __future__ import annotations
 
 from ayni.auth import actors as auth
+from ayni.companies import actors as companies
 from ayni.jobs import actors as jobs
 from ayni.jobs.catalog import Catalog
 
 CATALOG = Catalog(
-    actors=(jobs.PING, auth.SEND_EMAIL),
+    actors=(jobs.PING, auth.SEND_EMAIL, companies.SEND_INVITATION, companies.DELETE_COMPANY),
     tasks=(jobs.SWEEP_OUTBOX, jobs.PURGE_FINISHED_JOBS, auth.PURGE_EXPIRED_CREDENTIALS),
 )

@@ -24,6 +24,7 @@ from ayni.actors import CATALOG
 from ayni.auth import routes as auth_routes
 from ayni.auth import sessions
 from ayni.clients import ForwardedClient
+from ayni.companies import routes as companies_routes
 from ayni.config import Settings, load_settings
 from ayni.db import UNAVAILABLE_ERRORS, make_database, make_redis
 from ayni.header_limit import HeaderSizeLimit
@@ -73,7 +74,7 @@ def health_checks(res: Resources) -> list[HealthCheck]:
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*health.routes, *auth_routes.routes, *jobs_routes.routes]
+    return [*health.routes, *auth_routes.routes, *jobs_routes.routes, *companies_routes.routes]
 
 
 def all_routes() -> list[BaseRoute]:

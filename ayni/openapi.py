@@ -47,7 +47,7 @@ class FieldError(BaseModel):
         "`too-small` / `too-large` (numbers, see `limit`), `invalid-email`, `invalid-value` (anything else "
         "about the value), `password-too-short` / `password-too-long` (see `limit`), `password-is-email`, "
         "`password-is-email-name`, `password-too-common`, `password-incorrect` (the current password is not "
-        "the account's)."
+        "the account's), `invalid-rut` (not a Chilean RUT; the message shows the form 12.345.678-5)."
     )
     limit: float | SkipJsonSchema[None] = Field(
         None, description="The bound that was crossed, for the length and size codes.", json_schema_extra=_optional

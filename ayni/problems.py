@@ -41,6 +41,7 @@ FieldErrorCode = Literal[
     "password-is-email-name",
     "password-too-common",
     "password-incorrect",  # the current password given to change it is not the account's
+    "invalid-rut",  # not a Chilean RUT (the form, or the check digit): the message shows 12.345.678-5
 ]
 FIELD_ERROR_CODES: frozenset[str] = frozenset(get_args(FieldErrorCode))
 

@@ -29,6 +29,7 @@ KEYS = [
     "me_vs_ceiling",
     "health_p99_ms",
     "me_p99_ms",
+    "locations_vs_me",
     "login_vs_argon2",
     "cold_start_s",
     "api_rss_mb",
@@ -137,6 +138,7 @@ class Bench:
         self.api_port = 0
         self.api: subprocess.Popen[bytes] | None = None
         self.token: str | None = None
+        self.locations_url: str | None = None
         self.password = "bench-" + secrets.token_urlsafe(12)
         self.email = "bench@example.com"
         self.python = sys.executable
@@ -214,6 +216,24 @@ class Bench:
             self.table.notes.append(f"/me answered {status}: {answer}; auth figures skipped")
             return
         self.token = token
+        self.company()
+
+    def company(self) -> None:
+        """A company with two locations for `locations_vs_me` (creating one needs a verified address)."""
+        import psycopg
+
+        with psycopg.connect(self.servers.postgres.url, autocommit=True) as db:
+            db.execute("UPDATE users SET email_verified_at = now() WHERE email = %s", (self.email,))
+        base = f"http://127.0.0.1:{self.api_port}/api/v1/companies"
+        body = {"name": "Bench", "industry": "other", "country": "PE", "currency": "PEN"}
+        status, answer = http_json("POST", base, body, token=self.token)
+        if status != 201 or not isinstance(answer, dict):
+            self.table.notes.append(f"creating a company answered {status}: {answer}; locations_vs_me skipped")
+            return
+        url = f"{base}/{answer['id']}/locations"
+        for code in ("1", "2"):
+            http_json("POST", url, {"name": f"Local {code}", "code": code}, token=self.token)
+        self.locations_url = url
 
     def http(self) -> None:
         plan = self.plan
@@ -233,6 +253,8 @@ class Bench:
         targets["health"] = (f"http://127.0.0.1:{self.api_port}/health", None, self.api.pid)
         if auth:
             targets["me"] = (f"http://127.0.0.1:{self.api_port}/api/v1/auth/me", auth, self.api.pid)
+        if auth and self.locations_url:
+            targets["locations"] = (self.locations_url, auth, self.api.pid)
 
         def run(name: str, seconds: float) -> load.WrkResult:
             url, headers, pid = targets[name]
@@ -273,6 +295,15 @@ class Bench:
             "me_vs_ceiling", "ratio", [m.ok_per_s / c for m, c in zip(me, ceil, strict=False)], "me_vs_ceiling"
         )
         self.table.add("me p99 at 64 connections", "ms", [r.p99_ms for r in me], "me_p99_ms")
+        # A company-scoped read pays for the membership check and the RLS settings on top of /me's work.
+        locations = results.get("locations", [])
+        self.table.add("ayni GET /api/v1/companies/{cid}/locations", "req/s", [r.ok_per_s for r in locations])
+        self.table.add(
+            "locations_vs_me",
+            "ratio",
+            [lo.ok_per_s / m.ok_per_s for lo, m in zip(locations, me, strict=False)],
+            "locations_vs_me",
+        )
         # The same comparison in server CPU time per answer: steady on a shared machine, and it shows whether
         # the ceiling saturated its core (if not, the load generator was the limit and req/s flatters Ayni).
         ceil_cpu = [r.cpu_us_per_ok for r in results["ceiling"]]

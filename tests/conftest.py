@@ -11,11 +11,14 @@ import httpx
 import psycopg
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 from hypothesis import HealthCheck, settings
 
 from ayni import migrations
 from ayni.app import create_app
 from ayni.config import Settings, load_settings
+from ayni.embedded import free_port
+from tests.accounts import Mailbox, SmtpServer
 from tests.servers import LiveServer, scratch_database, start_postgres, start_redis
 from tests.workers import WorkerProcess
 
@@ -132,6 +135,28 @@ def worker_env(database_url: str, redis_url: str, clean_state: None) -> dict[str
 def worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
     """A real `ayni worker` process on the test database and Redis, stopped (SIGTERM) afterwards."""
     process = WorkerProcess(worker_env, tmp_path / "worker.log").start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer(mailbox, "127.0.0.1", port)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_worker(worker_env: dict[str, str], smtp_server: SmtpServer, tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A real `ayni worker` sending email to `smtp_server`."""
+    process = WorkerProcess({**worker_env, "SMTP_URL": smtp_server.url}, tmp_path / "worker.log").start()
     try:
         yield process
     finally:

@@ -42,14 +42,19 @@ DOCUMENT = openapi_document("Ayni")  # what the app serves (tests/test_openapi.p
 
 # Positive data is a request the document calls valid. Some valid requests are still refused for what no
 # schema can state, each documented in its operation: a one-time link's token that is unknown, used or
-# expired (400); a new password the policy refuses (the account's email, a common one) or a current password
-# that is wrong (422); and, where a token is needed, a drawn bearer token with a space in it, which RFC 6750
-# (section 3.1) makes a malformed request (400 invalid_request), not a wrong token.
+# expired (400); a RUT's check digit, a time zone or currency no schema lists (422); a new password the policy
+# refuses (the account's email, a common one) or a current password that is wrong (422); and, where a token
+# is needed, a drawn bearer token with a space in it, which RFC 6750 (section 3.1) makes a malformed request
+# (400 invalid_request), not a wrong token.
 STATEFUL_REFUSALS = {
     "/api/v1/auth/verify-email": [400],
     "/api/v1/auth/register": [422],
     "/api/v1/auth/password": [422],
     "/api/v1/auth/password-reset/confirm": [400, 422],
+    # A RUT's check digit, a time zone or currency the database does not know, a RUT for a company in Chile.
+    "/api/v1/companies": [422],
+    "/api/v1/companies/{company_id}": [422],
+    "/api/v1/invitations/accept": [400],
 }
 SIGNED_IN_PATHS = {path for path, ops in DOCUMENT["paths"].items() if any("security" in op for op in ops.values())}
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]

@@ -170,15 +170,15 @@ def minor_units(code: str) -> int:
 
 
 # --- Pydantic types -------------------------------------------------------------------------------------------
-# Each refuses with one of problems.FIELD_ERROR_CODES ("invalid-value") and words of ours, which routing.field_error
-# passes through, so a 422 names the field and, for a RUT, shows the expected form.
+# Each refuses with one of problems.FIELD_ERROR_CODES ("invalid-rut" for a RUT, else "invalid-value") and words of
+# ours, which routing.field_error passes through, so a 422 names the field and, for a RUT, shows the expected form.
 
 
 def _rut_field(raw: str) -> str:
     try:
         return normalize_rut(raw)
     except RutError as exc:
-        raise PydanticCustomError("invalid-value", str(exc)) from None
+        raise PydanticCustomError("invalid-rut", str(exc)) from None
 
 
 def _timezone_field(raw: str) -> str:

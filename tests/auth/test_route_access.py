@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from starlette.routing import BaseRoute, Mount, Route
@@ -72,9 +74,7 @@ def test_the_auth_routes_have_the_expected_access() -> None:
 
 @pytest.mark.parametrize(("method", "path"), USER_ROUTES)
 def test_every_user_route_refuses_anonymous_calls(client: httpx.Client, method: str, path: str) -> None:
-    concrete = path.replace("{job_id:uuid}", "00000000-0000-0000-0000-000000000000").replace(
-        "{job_id}", "00000000-0000-0000-0000-000000000000"
-    )
+    concrete = re.sub(r"\{\w+(:uuid)?\}", "00000000-0000-0000-0000-000000000000", path)
     response = client.request(method, concrete, json={})
     assert response.status_code == 401, (method, path, response.text)
     assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'

@@ -299,7 +299,7 @@ def test_a_model_normalises_its_fields() -> None:
 def test_a_bad_rut_is_a_field_error_with_the_expected_form() -> None:
     [error] = errors_of(rut="76.086.428-4")
     assert error["field"] == "rut"
-    assert error["code"] == "invalid-value"
+    assert error["code"] == "invalid-rut"
     assert RUT_EXAMPLE in str(error["message"])
 
 

@@ -1,0 +1,114 @@
+"""The access matrix: every company-scoped route x {owner, manager, analyst, viewer, member of another company,
+signed out} -> the status DESIGN.md's rights give. The routes are walked from the app: a company route missing
+from RIGHTS fails the test, so a new route cannot skip its row."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from ayni.app import all_routes
+from ayni.companies.rules import Right, Role, allows
+from ayni.routing import ApiRoute
+from tests.accounts import problem_type, sql
+from tests.auth.test_route_access import walk
+from tests.companies.conftest import C, PersonFactory, Team, add_member
+
+CID = C + "/{company_id:uuid}"
+# (method, path) -> the right it needs, the body a permitted caller sends, and the status it then gets.
+RIGHTS: dict[tuple[str, str], tuple[Right, dict[str, Any] | None, int]] = {
+    ("GET", CID): (Right.READ_COMPANY, None, 200),
+    ("PATCH", CID): (Right.UPDATE_COMPANY, {"name": "Nuevo nombre"}, 200),
+    ("DELETE", CID): (Right.DELETE_COMPANY, {"confirm_name": "Farmacia Ñuñoa"}, 202),
+    ("GET", CID + "/locations"): (Right.READ_COMPANY, None, 200),
+    ("POST", CID + "/locations"): (Right.MANAGE_LOCATIONS, {"name": "Nueva", "code": "N1"}, 201),
+    ("PATCH", CID + "/locations/{location_id:uuid}"): (Right.MANAGE_LOCATIONS, {"name": "Otra"}, 200),
+    ("DELETE", CID + "/locations/{location_id:uuid}"): (Right.MANAGE_LOCATIONS, None, 204),
+    ("GET", CID + "/members"): (Right.READ_MEMBERS, None, 200),
+    ("PATCH", CID + "/members/{user_id:uuid}"): (Right.MANAGE_MEMBERS, {"role": "analyst"}, 200),
+    ("DELETE", CID + "/members/{user_id:uuid}"): (Right.MANAGE_MEMBERS, None, 204),
+    ("POST", CID + "/invitations"): (Right.INVITE, {"email": "new@example.cl", "role": "viewer"}, 201),
+    ("GET", CID + "/invitations"): (Right.INVITE, None, 200),
+    ("DELETE", CID + "/invitations/{invitation_id:uuid}"): (Right.INVITE, None, 204),
+}
+CALLERS = ("owner", "manager", "analyst", "viewer", "outsider", "signed-out")
+
+
+def company_routes() -> set[tuple[str, str]]:
+    return {
+        (method, path)
+        for path, route in walk(all_routes())
+        if isinstance(route, ApiRoute) and "{company_id" in path
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+
+
+def test_every_company_route_is_in_the_matrix() -> None:
+    assert company_routes() == set(RIGHTS)
+
+
+def expected(caller: str, right: Right, success: int) -> int:
+    if caller == "signed-out":
+        return 401
+    if caller == "outsider":
+        return 404
+    return success if allows(Role(caller), right) else 403
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path"), sorted(RIGHTS))
+def test_access(
+    client: httpx.Client, team: Team, person: PersonFactory, database_url: str, method: str, path: str, caller: str
+) -> None:
+    right, body, success = RIGHTS[(method, path)]
+    # The subjects of the routes: a location, a member who is none of the callers, an open invitation.
+    target = person("target@example.cl")
+    add_member(database_url, team.company, target.id, "viewer")
+    [(location_id,)] = sql(
+        database_url,
+        "INSERT INTO locations (company_id, name, code) VALUES (%s, 'Centro', 'C1') RETURNING id",
+        (team.company,),
+    )
+    [(invitation_id,)] = sql(
+        database_url,
+        """INSERT INTO invitations (company_id, email, role, token_hash, expires_at)
+           VALUES (%s, 'someone@example.cl', 'viewer', %s, now() + interval '7 days') RETURNING id""",
+        (team.company, uuid.uuid4().bytes * 2),
+    )
+    url = (
+        path.replace("{company_id:uuid}", str(team.company))
+        .replace("{location_id:uuid}", str(location_id))
+        .replace("{user_id:uuid}", str(target.id))
+        .replace("{invitation_id:uuid}", str(invitation_id))
+    )
+    headers = {} if caller == "signed-out" else team.people[caller].headers
+    response = client.request(method, url, json=body, headers=headers)
+    want = expected(caller, right, success)
+    assert response.status_code == want, response.text
+    if want in (403, 404):
+        assert problem_type(response) == {403: "forbidden", 404: "not-found"}[want]
+
+
+def test_a_manager_invites_analysts_and_viewers_only(client: httpx.Client, team: Team, database_url: str) -> None:
+    url = f"{C}/{team.company}/invitations"
+    manager = team.people["manager"].headers
+    for role in ("owner", "manager"):
+        response = client.post(url, json={"email": "x@example.cl", "role": role}, headers=manager)
+        assert (response.status_code, problem_type(response)) == (403, "forbidden")
+    assert sql(database_url, "SELECT count(*) FROM invitations") == [(0,)]
+    assert (
+        client.post(
+            url, json={"email": "x@example.cl", "role": "manager"}, headers=team.people["owner"].headers
+        ).status_code
+        == 201
+    )
+
+
+def test_any_member_may_leave(client: httpx.Client, team: Team) -> None:
+    viewer = team.people["viewer"]
+    response = client.delete(f"{C}/{team.company}/members/{viewer.id}", headers=viewer.headers)
+    assert response.status_code == 204
+    assert client.get(f"{C}/{team.company}", headers=viewer.headers).status_code == 404
