@@ -38,6 +38,12 @@ const SLUGS: [slug: string, status: number, es: string, en: string][] = [
   ['body-too-large', 413, 'Lo que enviaste es demasiado grande.', 'What you sent is too large.'],
   ['cors-refused', 403, 'Esta dirección no está autorizada para usar Ayni. Ábrelo desde su dirección habitual.', 'This address may not use Ayni. Open Ayni from its usual address.'],
   ['service-unavailable', 503, 'Ayni no está disponible en este momento. Intenta de nuevo en unos segundos.', 'Ayni is unavailable right now. Try again in a few seconds.'],
+  ['rut-taken', 409, 'Ya existe una empresa con este RUT. Revisa el número.', 'A company with this RUT already exists. Check the number.'],
+  ['code-taken', 409, 'Otro local de esta empresa ya tiene este código. Elige otro.', 'Another location of this company already has this code. Choose another.'],
+  ['last-owner', 409, 'La empresa debe tener al menos un dueño: nombra primero a otro miembro como dueño.', 'The company must keep at least one owner: make another member an owner first.'],
+  ['already-member', 409, 'Esta persona ya es miembro de la empresa.', 'This person is already a member of the company.'],
+  ['wrong-account', 403, 'Esta invitación es para otro correo. Ingresa con la cuenta de ese correo.', 'This invitation is for another email address. Sign in with that account.'],
+  ['forbidden', 403, 'No tienes permiso para hacer esto.', 'You are not allowed to do this.'],
   ['too-many-attempts', 429, 'Demasiados intentos. Espera 15 minutos e intenta de nuevo.', 'Too many attempts. Wait 15 minutes and try again.'],
   ['too-many-requests', 429, 'Pediste demasiadas tareas en poco tiempo. Espera 15 minutos e intenta de nuevo.', 'You asked for too many tasks in a short time. Wait 15 minutes and try again.'],
   ['internal-error', 500, 'El servicio tiene problemas. Intenta de nuevo en unos minutos; si se repite, escríbenos con este código: req-1', 'The service is having trouble. Try again in a few minutes; if it happens again, contact us with this code: req-1'],
@@ -62,6 +68,7 @@ const CODES: [code: FieldErrorCode, limit: number | undefined, es: string, en: s
   ['password-is-email-name', undefined, 'La contraseña no puede ser la parte de tu correo antes de la @.', 'The password cannot be the part of your email address before the @.'],
   ['password-too-common', undefined, 'Esta contraseña es demasiado común; elige otra.', 'This password is too common; choose another.'],
   ['password-incorrect', undefined, 'La contraseña actual no es correcta.', 'The current password is not correct.'],
+  ['invalid-rut', undefined, 'Escribe un RUT válido, por ejemplo 12.345.678-5.', 'Enter a valid RUT, for example 12.345.678-5.'],
 ];
 
 describe('problem types in the app language', () => {

@@ -36,6 +36,12 @@ const PROBLEM_TEXT = new Map<string, MessageKey>([
   ['body-too-large', 'problem.tooLarge'],
   ['cors-refused', 'problem.corsRefused'],
   ['service-unavailable', 'problem.serviceUnavailable'],
+  // Companies, locations and teams.
+  ['rut-taken', 'problem.rutTaken'],
+  ['code-taken', 'problem.codeTaken'],
+  ['last-owner', 'problem.lastOwner'],
+  ['already-member', 'problem.alreadyMember'],
+  ['wrong-account', 'problem.wrongAccount'],
 ]);
 
 /** The fallback for a problem type the app does not know (or `about:blank`), by status. */
@@ -103,6 +109,7 @@ const FIELD_TEXT: Record<FieldErrorCode, MessageKey> = {
   'password-is-email-name': 'fieldError.passwordIsEmailName',
   'password-too-common': 'fieldError.passwordTooCommon',
   'password-incorrect': 'fieldError.passwordIncorrect',
+  'invalid-rut': 'fieldError.invalidRut',
 };
 const fieldTexts = new Map<string, MessageKey>(Object.entries(FIELD_TEXT));
 
