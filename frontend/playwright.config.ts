@@ -94,6 +94,7 @@ export default defineConfig({
       ]
     : [
         { name: 'desktop', testMatch: /auth\.spec\.ts/, use: desktop },
+        { name: 'invitations', testMatch: /invitations\.spec\.ts/, use: desktop },
         { name: 'phone', testMatch: /phone\.spec\.ts/, use: phone },
         { name: 'api-docs', testMatch: /apidocs\.spec\.ts/, use: desktop },
         ...(siteURL ? [{ name: 'one-site', testMatch: /one-site\.spec\.ts/, use: { ...desktop, baseURL: siteURL } }] : []),

@@ -41,5 +41,11 @@ describe('captured email parsing', () => {
     process.env.AYNI_E2E_MAILDIR = dir;
     expect(await waitForLink('ana@example.com', '/reset-password', 1000)).toBe('/reset-password?token=r3set.tok-en_1');
     await expect(waitForLink('nobody@example.com', '/verify-email', 600)).rejects.toThrow(/no email to nobody@example.com/);
+    // An invitation (its path has two segments), among other links in the same message.
+    writeFileSync(
+      join(dir, '3.eml'),
+      'To: ana@example.com\n\nAbre http://127.0.0.1:8000/invitations/accept?token=Inv_1-x.y o https://x/verify-email?token=v\n',
+    );
+    expect(await waitForLink('ana@example.com', '/invitations/accept', 1000)).toBe('/invitations/accept?token=Inv_1-x.y');
   });
 });

@@ -69,10 +69,14 @@ export async function readMails(dir: string): Promise<Mail[]> {
 }
 
 /** Path and query of the newest link to `path` (e.g. /verify-email) in a message to `to`. Waits for it. */
-export async function waitForLink(to: string, path: '/verify-email' | '/reset-password', timeoutMs = 45_000): Promise<string> {
+export async function waitForLink(
+  to: string,
+  path: '/verify-email' | '/reset-password' | '/invitations/accept',
+  timeoutMs = 45_000,
+): Promise<string> {
   const dir = process.env.AYNI_E2E_MAILDIR;
   if (!dir) throw new Error('AYNI_E2E_MAILDIR is not set: the directory where the SMTP sink writes .eml files');
-  const pattern = new RegExp(`https?://[^\\s"'<>]+?(${path.replace('/', '\\/')}\\?token=[A-Za-z0-9._~%+=-]+)`, 'g');
+  const pattern = new RegExp(`https?://[^\\s"'<>]+?(${path.replaceAll('/', '\\/')}\\?token=[A-Za-z0-9._~%+=-]+)`, 'g');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const mails = (await readMails(dir)).filter((m) => m.to.toLowerCase().includes(to.toLowerCase()));

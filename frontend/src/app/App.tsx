@@ -7,6 +7,7 @@ import { ResetPassword } from '@/features/auth/pages/ResetPassword';
 import { SignIn } from '@/features/auth/pages/SignIn';
 import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
 import { Home } from '@/features/home/pages/Home';
+import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
 import { Status } from '@/features/status/pages/Status';
 import type { Lang } from '@/shared/i18n/i18n';
 import { PublicOnly, RequireAuth } from './guards';
@@ -30,6 +31,7 @@ export function AppRoutes() {
         <Route path="verify-email" element={<VerifyEmail />} />
         <Route path="forgot-password" element={<ForgotPassword />} />
         <Route path="reset-password" element={<ResetPassword />} />
+        <Route path="invitations/accept" element={<AcceptInvitation />} />
         <Route path="status" element={<Status />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -49,6 +49,7 @@ describe('app shell', () => {
         const url = String(input);
         if (url.endsWith('/auth/refresh')) return json(200, { access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 });
         if (url.endsWith('/auth/me')) return json(200, ana);
+        if (url.endsWith('/companies')) return json(200, { items: [] });
         return json(200, healthy);
       }),
     );

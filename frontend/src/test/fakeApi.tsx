@@ -60,6 +60,7 @@ export function signedInRoutes(user = ana): Record<string, Handler> {
     'POST /auth/refresh': () => json(200, tokens(2)),
     'GET /auth/me': () => json(200, user),
     'POST /auth/logout': () => noContent(),
+    'GET /companies': () => json(200, { items: [] }),
   };
 }
 export const signedOutRoutes: Record<string, Handler> = {

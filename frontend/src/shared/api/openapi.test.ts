@@ -38,6 +38,12 @@ function designDoc(): OpenApiDocument {
     requestBody: json({ type: 'object', properties: Object.fromEntries(props.map((p) => [p, {}])), required: req }),
   });
   const empty = { description: 'no content' };
+  const myCompany = {
+    type: 'object',
+    properties: Object.fromEntries(
+      ['id', 'name', 'rut', 'industry', 'country', 'timezone', 'currency', 'benchmarking_opt_in', 'created_at', 'updated_at', 'role'].map((p) => [p, {}]),
+    ),
+  };
   const fieldError = {
     type: 'object',
     properties: { field: {}, message: {}, code: { type: 'string', enum: ['required', 'too-long'] }, limit: {} },
@@ -50,7 +56,7 @@ function designDoc(): OpenApiDocument {
   const refused = { description: 'Unprocessable Content', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
   return {
     openapi: '3.1.0',
-    components: { schemas: { User: user, TokenPair: pair, JobRecord: job, FieldError: fieldError, Problem: problem } },
+    components: { schemas: { User: user, TokenPair: pair, JobRecord: job, FieldError: fieldError, Problem: problem, MyCompany: myCompany } },
     paths: {
       '/api/v1/auth/register': {
         post: { ...body(['email', 'password', 'full_name'], ['email', 'password']), responses: { 201: json({ $ref: '#/components/schemas/User' }), 422: refused } },
@@ -73,6 +79,10 @@ function designDoc(): OpenApiDocument {
       },
       '/api/v1/jobs/ping': { post: { ...body(['sleep_ms', 'fail'], []), responses: { 202: json({ $ref: '#/components/schemas/JobRecord' }) } } },
       '/api/v1/jobs/{job_id}': { get: { responses: { 200: json({ $ref: '#/components/schemas/JobRecord' }) } } },
+      '/api/v1/companies': {
+        get: { responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/MyCompany' } } } }) } },
+      },
+      '/api/v1/invitations/accept': { post: { ...body(['token']), responses: { 200: json({ $ref: '#/components/schemas/MyCompany' }) } } },
     },
   } as OpenApiDocument;
 }

@@ -1,11 +1,14 @@
 import type { paths } from './schema.gen';
 import type {
+  AcceptInvitationRequest,
   ChangePasswordRequest,
+  CompanyList,
   EmailRequest,
   FieldError,
   Health,
   Job,
   LoginRequest,
+  MyCompany,
   PasswordResetConfirmRequest,
   PingRequest,
   RegisterRequest,
@@ -45,6 +48,10 @@ const email: Fields<EmailRequest> = { email: true };
 const job: Fields<Job> = {
   id: true, actor: true, status: true, attempts: true, created_at: true, started_at: true, finished_at: true,
   error: true, result: true, progress: true,
+};
+const myCompany: Fields<MyCompany> = {
+  id: true, name: true, rut: true, industry: true, country: true, timezone: true, currency: true,
+  benchmarking_opt_in: true, created_at: true, updated_at: true, role: true,
 };
 
 /**
@@ -92,6 +99,14 @@ export const operations = {
     request: { sleep_ms: true, fail: true } satisfies Fields<PingRequest>,
   },
   job: { method: 'GET', path: '/jobs/{job_id}', auth: true, status: 200, response: job, request: null },
+  myCompanies: {
+    method: 'GET', path: '/companies', auth: true, status: 200, request: null,
+    response: { items: true } satisfies Fields<CompanyList>,
+  },
+  acceptInvitation: {
+    method: 'POST', path: '/invitations/accept', auth: true, status: 200, response: myCompany,
+    request: { token: true } satisfies Fields<AcceptInvitationRequest>,
+  },
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;

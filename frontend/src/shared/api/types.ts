@@ -21,6 +21,11 @@ export type ServiceStatus = Health['status'];
 export type PingRequest = Schemas['PingRequest'];
 export type Job = Schemas['JobRecord'];
 export type JobStatus = Schemas['Status'];
+export type Role = Schemas['Role'];
+/** A company as its member sees it: with the caller's role. */
+export type MyCompany = Schemas['MyCompany'];
+export type CompanyList = Schemas['CompanyList'];
+export type AcceptInvitationRequest = Schemas['AcceptInvitation'];
 
 /** Why a field was refused: what the web app turns into a text in its own language. */
 export type FieldErrorCode = Schemas['FieldError']['code'];

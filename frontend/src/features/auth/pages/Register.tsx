@@ -4,6 +4,7 @@ import { useForm } from '@/shared/forms/form';
 import { emailError, nameError, passwordError } from '@/shared/forms/validation';
 import { useI18n } from '@/shared/i18n/i18n';
 import { Alert, SubmitButton } from '@/shared/ui/Alert';
+import { pendingInvitation } from '@/shared/session/pendingInvitation';
 import { Field, NewPasswordField } from '@/shared/ui/Field';
 import { PageTitle } from '@/shared/ui/Page';
 import { useRegister } from '../api';
@@ -34,6 +35,7 @@ export function Register() {
   return (
     <section className="card card--narrow">
       <PageTitle>{t('register.title')}</PageTitle>
+      {pendingInvitation() ? <Alert kind="info" message={{ text: t('invitation.hint.register') }} /> : null}
       <form onSubmit={(e) => void form.handleSubmit(e)} noValidate aria-busy={form.submitting}>
         <Field {...form.field('full_name')} label={t('field.fullName')} autoComplete="name" optional />
         <Field {...form.field('email')} label={t('field.email')} type="email" autoComplete="email" required />

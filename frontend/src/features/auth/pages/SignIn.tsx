@@ -3,6 +3,7 @@ import { ApiError } from '@/shared/api/problem';
 import { useForm } from '@/shared/forms/form';
 import { emailError, passwordError } from '@/shared/forms/validation';
 import { useI18n } from '@/shared/i18n/i18n';
+import { pendingInvitation } from '@/shared/session/pendingInvitation';
 import { useSession } from '@/shared/session/SessionProvider';
 import { Alert, SubmitButton } from '@/shared/ui/Alert';
 import { Field } from '@/shared/ui/Field';
@@ -37,7 +38,9 @@ export function SignIn() {
         ? t('error.sessionExpired')
         : reason === 'signedOut'
           ? t('signIn.signedOut')
-          : null;
+          : pendingInvitation()
+            ? t('invitation.hint.signIn')
+            : null;
 
   return (
     <section className="card card--narrow">

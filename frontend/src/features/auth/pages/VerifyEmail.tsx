@@ -3,6 +3,7 @@ import { ApiError } from '@/shared/api/problem';
 import { describeError } from '@/shared/forms/form';
 import { useI18n } from '@/shared/i18n/i18n';
 import { linkProblemText } from '@/shared/i18n/problems';
+import { pendingInvitationPath } from '@/shared/session/pendingInvitation';
 import { useSession } from '@/shared/session/SessionProvider';
 import { Alert } from '@/shared/ui/Alert';
 import { Loading, PageTitle } from '@/shared/ui/Page';
@@ -31,6 +32,7 @@ export function VerifyEmail() {
   const token = params.get('token') ?? '';
   const verify = useVerifyEmail(token);
   const state = stateOf(token, verify);
+  const invitation = pendingInvitationPath();
 
   return (
     <section className="card card--narrow">
@@ -40,13 +42,17 @@ export function VerifyEmail() {
         <>
           <Alert kind="success" message={{ text: t('verify.done') }} />
           {status === 'signedIn' ? (
-            <Link className="button button--primary" to="/">
-              {t('verify.goHome')}
+            <Link className="button button--primary" to={invitation ?? '/'}>
+              {invitation ? t('invitation.hint.open') : t('verify.goHome')}
             </Link>
           ) : (
-            <Link className="button button--primary" to="/sign-in">
-              {t('verify.continue')}
-            </Link>
+            <>
+              {/* After signing in, the sign-in page sends the user on to the invitation waiting here. */}
+              {invitation ? <p>{t('invitation.hint.verified')}</p> : null}
+              <Link className="button button--primary" to="/sign-in">
+                {t('verify.continue')}
+              </Link>
+            </>
           )}
         </>
       ) : null}

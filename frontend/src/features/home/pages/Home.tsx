@@ -4,6 +4,7 @@ import { useFreshUser } from '@/shared/session/me';
 import { useSession } from '@/shared/session/SessionProvider';
 import { Alert } from '@/shared/ui/Alert';
 import { PageTitle } from '@/shared/ui/Page';
+import { CompanyList } from '../components/CompanyList';
 
 export function Home() {
   const { t } = useI18n();
@@ -19,14 +20,7 @@ export function Home() {
         </Alert>
       ) : null}
       <p>{t('home.intro')}</p>
-      <ul className="cards" aria-label={t('home.soon')}>
-        {(['home.card.sales', 'home.card.stock', 'home.card.staff'] as const).map((key) => (
-          <li key={key} className="card card--placeholder">
-            <h2>{t(key)}</h2>
-            <p className="muted">{t('home.soon')}</p>
-          </li>
-        ))}
-      </ul>
+      <CompanyList />
     </div>
   );
 }
