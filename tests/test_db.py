@@ -46,9 +46,13 @@ def test_connections_go_to_requests_in_the_order_they_asked(database_url: str) -
 
 
 def test_asyncpgs_own_pool_lets_newcomers_overtake(database_url: str) -> None:
-    # Why Database exists: without its turns, the same run hands connections out of order.
-    asked, granted = asyncio.run(grant_order(databases.Database(database_url, min_size=3, max_size=3)))
-    assert granted != asked
+    # Why Database exists: without its turns, the same run hands connections out of order. On a loaded machine
+    # one run may come out in order by chance (seen once), so up to five are tried.
+    for _ in range(5):
+        asked, granted = asyncio.run(grant_order(databases.Database(database_url, min_size=3, max_size=3)))
+        if granted != asked:
+            return
+    pytest.fail("asyncpg's own pool granted connections in order five times running: is Database still needed?")
 
 
 def test_a_connection_that_cannot_be_made_gives_its_turn_back() -> None:
