@@ -42,17 +42,15 @@ async def tenant(
         yield
 
 
-async def member_role(db: databases.Database, company_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
-    """The user's role in the company, or None when they are not a member or the company is being deleted.
+@contextlib.asynccontextmanager
+async def member_transaction(
+    db: databases.Database, company_id: uuid.UUID, user_id: uuid.UUID
+) -> AsyncIterator[str | None]:
+    """`tenant(db, company_id=..., user_id=...)` and the user's role in that company, in one round trip
+    (`app_enter`, migrations/0006): the company's transaction, and the role, None when the user is not a member
+    or the company is being deleted.
 
-    Through companies, whose policies hide a company being deleted: memberships alone would still show it
-    (their policies cannot read companies, which read memberships). Runs in the caller's transaction, under
-    RLS: inside `tenant(db, company_id=company_id, user_id=user_id)`, or with only the user set."""
-    role: str | None = await fetch_value(
-        db,
-        """SELECT m.role FROM memberships m JOIN companies c ON c.id = m.company_id
-           WHERE m.company_id = :company_id AND m.user_id = :user_id""",
-        company_id=company_id,
-        user_id=user_id,
-    )
-    return role
+    The role is read through companies, whose policies hide a company being deleted: memberships alone would
+    still show it (their policies cannot read companies, which read memberships)."""
+    async with db.transaction():
+        yield await fetch_value(db, "SELECT app_enter(:company_id, :user_id)", company_id=company_id, user_id=user_id)

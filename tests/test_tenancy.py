@@ -27,7 +27,7 @@ from ayni.app import create_app
 from ayni.config import Settings
 from ayni.db import AppRoleMissing, make_database
 from ayni.sql import fetch_all, fetch_value
-from ayni.tenancy import member_role, tenant
+from ayni.tenancy import member_transaction, tenant
 from tests.accounts import create_user
 from tests.servers import LiveServer, with_database
 
@@ -356,24 +356,27 @@ def test_tenant_settings_are_gone_after_the_transaction_on_the_same_connection(
     run(scenario)
 
 
-def test_member_role_goes_through_the_company(app_settings: Settings, world: World, database_url: str) -> None:
-    async def roles() -> list[str | None]:
+def test_entering_a_company_sets_the_tenant_and_reads_the_role(
+    app_settings: Settings, world: World, database_url: str
+) -> None:
+    async def entered() -> list[tuple[str | None, str | None, str | None]]:
         db = make_database(app_settings)
         await db.connect()
         try:
             found = []
             for company, user in [(world.a, world.ana), (world.a, world.carla), (world.a, world.beto)]:
-                async with tenant(db, company_id=company, user_id=user):
-                    found.append(await member_role(db, company, user))
-            async with tenant(db, user_id=world.carla):  # no company chosen yet
-                found.append(await member_role(db, world.b, world.carla))
+                async with member_transaction(db, company, user) as role:
+                    settings = await fetch_all(db, "SELECT app_company_id()::text AS c, app_user_id()::text AS u")
+                    found.append((role, settings[0]["c"], settings[0]["u"]))
             return found
         finally:
             await db.disconnect()
 
-    assert run(roles) == ["owner", "viewer", None, "viewer"]
-    admin_sql(database_url, "UPDATE companies SET deleting_since = now() WHERE id = %s", (world.a,))
-    assert run(roles) == [None, None, None, "viewer"]
+    a, ana, carla, beto = str(world.a), str(world.ana), str(world.carla), str(world.beto)
+    assert run(entered) == [("owner", a, ana), ("viewer", a, carla), (None, a, beto)]
+    with psycopg.connect(database_url, autocommit=True) as conn:  # as the owner: a deletion is under way
+        conn.execute("UPDATE companies SET deleting_since = now() WHERE id = %s", (world.a,))
+    assert [role for role, _, _ in run(entered)] == [None, None, None]
 
 
 @settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -20,7 +20,7 @@ import databases
 from ayni.companies.rules import Right, Role, allows
 from ayni.problems import Problem
 from ayni.resources import CurrentUser
-from ayni.tenancy import member_role, tenant
+from ayni.tenancy import member_transaction
 
 # What each right lets a member do, for the 403's words.
 _DOING = {
@@ -55,8 +55,7 @@ async def company_access(
     db: databases.Database, user: CurrentUser, company_id: UUID, right: Right
 ) -> AsyncIterator[Caller]:
     """The company's transaction, once the caller is known to be a member with `right`."""
-    async with tenant(db, company_id=company_id, user_id=user.id):
-        role = await member_role(db, company_id, user.id)
+    async with member_transaction(db, company_id, user.id) as role:
         if role is None:
             raise not_found(company_id)
         member = Caller(company_id, user.id, Role(role))
