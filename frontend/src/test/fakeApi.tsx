@@ -98,3 +98,21 @@ export async function signIn(user: ReturnType<typeof userEvent.setup>, password 
   await user.type(screen.getByLabelText('Password'), password);
   await user.click(screen.getByRole('button', { name: 'Sign in' }));
 }
+
+/** One of the caller's companies as `GET /companies` and `POST /invitations/accept` answer it. */
+export function myCompany(overrides: Partial<{ id: string; name: string; rut: string | null; role: string }> = {}) {
+  return {
+    id: 'c1',
+    name: 'Tienda Sur',
+    rut: null as string | null,
+    industry: 'grocery',
+    country: 'CL',
+    timezone: 'America/Santiago',
+    currency: 'CLP',
+    benchmarking_opt_in: true,
+    created_at: '2026-11-30T10:00:00Z',
+    updated_at: '2026-11-30T10:00:00Z',
+    role: 'analyst',
+    ...overrides,
+  };
+}

@@ -1,21 +1,9 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ana, fakeApi, json, problem, renderApp, signedInRoutes } from '@/test/fakeApi';
+import { ana, fakeApi, json, myCompany, problem, renderApp, signedInRoutes } from '@/test/fakeApi';
 
-const company = (id: string, name: string, role: string, rut: string | null = null) => ({
-  id,
-  name,
-  rut,
-  industry: 'retail',
-  country: 'CL',
-  timezone: 'America/Santiago',
-  currency: 'CLP',
-  benchmarking_opt_in: true,
-  created_at: '2026-11-30T10:00:00Z',
-  updated_at: '2026-11-30T10:00:00Z',
-  role,
-});
+const company = (id: string, name: string, role: string, rut: string | null = null) => myCompany({ id, name, role, rut });
 
 describe('home', () => {
   it('a signed-in user opening sign in goes home; an unverified one is reminded', async () => {

@@ -2,21 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { pendingInvitation, rememberInvitation } from '@/shared/session/pendingInvitation';
-import { ana, fakeApi, json, problem, renderApp, signedInRoutes, signIn, tokens, type Handler } from '@/test/fakeApi';
+import { ana, fakeApi, json, problem, myCompany, renderApp, signedInRoutes, signIn, tokens, type Handler } from '@/test/fakeApi';
 
-const company = {
-  id: 'c1',
-  name: 'Tienda Sur',
-  rut: '76086428-5',
-  industry: 'retail',
-  country: 'CL',
-  timezone: 'America/Santiago',
-  currency: 'CLP',
-  benchmarking_opt_in: true,
-  created_at: '2026-11-30T10:00:00Z',
-  updated_at: '2026-11-30T10:00:00Z',
-  role: 'analyst',
-};
+const company = myCompany({ rut: '76086428-5' });
 
 const slugged = (slug: string, status: number) =>
   problem(status, { type: `https://ayni.app/problems/${slug}`, detail: 'SERVER detail in English' });
