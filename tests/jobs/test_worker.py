@@ -129,7 +129,7 @@ def test_worker_survives_a_redis_restart(postgres_server_url: str, tmp_path: Pat
 def test_a_database_outage_mid_job_loses_neither_the_job_nor_its_outcome(
     redis_url: str, tmp_path: Path, clean_state: None
 ) -> None:
-    """PostgreSQL goes away while a job runs and comes back 4 s later: the worker waits for it to record the
+    """PostgreSQL goes away while a job runs and comes back 8 s later: the worker waits for it to record the
     outcome, instead of leaving the row `running` or spending the job's retries on the outage."""
     import os
 
@@ -142,10 +142,12 @@ def test_a_database_outage_mid_job_loses_neither_the_job_nor_its_outcome(
         env = {**os.environ, **make_env(postgres.url, redis_url, WORKER_THREADS="1")}
         worker = WorkerProcess(env, tmp_path / "w.log").start()
         try:
-            job_id = submit_job(env, "ping", {"sleep_ms": 3000})
+            # The job outlives the time it takes to see it running and stop PostgreSQL (seconds on a loaded
+            # machine), and the outage outlives the job, so its outcome is recorded into the outage.
+            job_id = submit_job(env, "ping", {"sleep_ms": 6000})
             wait_for_status(env, job_id, {"running"})
             postgres.stop()
-            time.sleep(4)
+            time.sleep(8)
             postgres.start()  # same data, same port
             row = wait_for_status(env, job_id, {"succeeded", "failed", "dead"}, timeout=60)
             assert row["status"] == "succeeded", worker.log()
