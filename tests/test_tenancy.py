@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from ayni import db as ayni_db
 from ayni import migrations
 from ayni.app import create_app
+from ayni.companies.store import COMPANY_TABLES
 from ayni.config import Settings
 from ayni.db import AppRoleMissing, make_database
 from ayni.sql import fetch_all, fetch_value
@@ -31,10 +32,30 @@ from ayni.tenancy import member_transaction, tenant
 from tests.accounts import create_user
 from tests.servers import LiveServer, with_database
 
+# The sales tables (migrations/0007) and a column of each that an UPDATE may set to itself.
+SALES_COLUMN = {
+    "imports": "filename",
+    "import_files": "kind",
+    "products": "name",
+    "sale_lines": "ticket",
+    "sales_daily": "lines",
+    "sales_daily_products": "lines",
+    "sales_hourly": "lines",
+}
 # Each company table and the column that names its company.
-TABLES = {"companies": "id", "locations": "company_id", "memberships": "company_id", "invitations": "company_id"}
+TABLES = {
+    "companies": "id",
+    "locations": "company_id",
+    "memberships": "company_id",
+    "invitations": "company_id",
+    **dict.fromkeys(SALES_COLUMN, "company_id"),
+}
 # A column of each that an UPDATE may set to itself.
-SOME_COLUMN = {"companies": "name", "locations": "name", "memberships": "role", "invitations": "email"}
+SOME_COLUMN = {"companies": "name", "locations": "name", "memberships": "role", "invitations": "email", **SALES_COLUMN}
+ROLLUP_MEASURES = (
+    "revenue, returns, discounts, cost, costed_revenue, units, units_returned, tickets, return_tickets, lines, "
+    "customers"
+)
 
 
 def token_hash(token: str) -> bytes:
@@ -61,7 +82,10 @@ def admin_sql(url: str, query: str, params: tuple[Any, ...] = ()) -> list[tuple[
 def add_company(url: str, name: str, owner: uuid.UUID, viewer: uuid.UUID, token: str) -> uuid.UUID:
     company = uuid.uuid4()
     admin_sql(url, "INSERT INTO companies (id, name, industry) VALUES (%s, %s, 'retail')", (company, name))
-    admin_sql(url, "INSERT INTO locations (company_id, name, code) VALUES (%s, 'Casa matriz', 'CM')", (company,))
+    [(location,)] = admin_sql(
+        url, "INSERT INTO locations (company_id, name, code) VALUES (%s, 'Casa matriz', 'CM') RETURNING id", (company,)
+    )
+    add_sales(url, company, location)
     admin_sql(
         url,
         "INSERT INTO memberships (company_id, user_id, role) VALUES (%s, %s, 'owner'), (%s, %s, 'viewer')",
@@ -74,6 +98,42 @@ def add_company(url: str, name: str, owner: uuid.UUID, viewer: uuid.UUID, token:
         (company, f"invited-{name.lower()}@example.cl", token_hash(token), owner),
     )
     return company
+
+
+def add_sales(url: str, company: uuid.UUID, location: uuid.UUID) -> None:
+    """One row of each sales table: an import, its file, a product, one sale line and its three rollup rows."""
+    [(an_import,)] = admin_sql(
+        url,
+        "INSERT INTO imports (company_id, filename, media_type) VALUES (%s, 'ventas.csv', 'text/csv') RETURNING id",
+        (company,),
+    )
+    admin_sql(
+        url,
+        "INSERT INTO import_files (company_id, import_id, kind, seq, data) VALUES (%s, %s, 'upload', 0, 'x')",
+        (company, an_import),
+    )
+    [(product,)] = admin_sql(
+        url, "INSERT INTO products (company_id, key, name) VALUES (%s, 'sku:1', 'Pan') RETURNING id", (company,)
+    )
+    admin_sql(
+        url,
+        """INSERT INTO sale_lines (company_id, import_id, row, location_id, sold_at, day, hour, ticket, product_id,
+                                   quantity, amount, is_return)
+           VALUES (%s, %s, 2, %s, '2024-03-01 13:00Z', '2024-03-01', 10, 'B|1', %s, 1, 1000, false)""",
+        (company, an_import, location, product),
+    )
+    measures = "1000, 0, 0, 0, 0, 1, 0, 1, 0, 1, NULL"
+    for table, grain, value in (
+        ("sales_daily", "", ""),
+        ("sales_daily_products", ", product_id", ", %s"),
+        ("sales_hourly", ", hour", ", 10"),
+    ):
+        admin_sql(
+            url,
+            f"""INSERT INTO {table} (company_id, location_id, day{grain}, {ROLLUP_MEASURES})
+                VALUES (%s, %s, '2024-03-01'{value}, {measures})""",  # noqa: S608
+            (company, location, product) if value == ", %s" else (company, location),
+        )
 
 
 @pytest.fixture
@@ -158,6 +218,9 @@ def test_a_company_cannot_write_a_row_for_another(database_url: str, world: Worl
             ("UPDATE locations SET company_id = %s", (world.b,)),
             ("UPDATE memberships SET company_id = %s WHERE user_id = %s", (world.b, world.ana)),
             ("UPDATE invitations SET company_id = %s", (world.b,)),
+            # A's sales rows, moved to B or copied as B's.
+            *((f"UPDATE {table} SET company_id = %s", (world.b,)) for table in SALES_COLUMN),  # noqa: S608
+            *((copy_as(database_url, table), (world.b,)) for table in SALES_COLUMN),
         ]:
             assert refused(conn, query, params), query
         # A's own rows it may write.
@@ -169,6 +232,17 @@ def test_a_company_cannot_write_a_row_for_another(database_url: str, world: Worl
         )
 
 
+def copy_as(url: str, table: str) -> str:
+    """An INSERT of the visible rows of `table` as rows of the company given as its one parameter."""
+    [(columns,)] = admin_sql(
+        url,
+        """SELECT string_agg(column_name, ', ' ORDER BY ordinal_position) FROM information_schema.columns
+           WHERE table_schema = 'public' AND table_name = %s AND column_name <> 'company_id'""",
+        (table,),
+    )
+    return f"INSERT INTO {table} (company_id, {columns}) SELECT %s, {columns} FROM {table}"  # noqa: S608
+
+
 def test_with_no_company_set_nothing_is_readable_or_writable(database_url: str, world: World) -> None:
     with as_app(database_url) as conn:
         for table in TABLES:
@@ -176,6 +250,8 @@ def test_with_no_company_set_nothing_is_readable_or_writable(database_url: str, 
             assert conn.execute(on(table, "DELETE FROM {t}")).rowcount == 0, table
         assert refused(conn, "INSERT INTO locations (company_id, name, code) VALUES (%s, 'N', 'N1')", (world.a,))
         assert refused(conn, "INSERT INTO companies (name, industry) VALUES ('Gamma', 'retail')", ())
+        assert refused(conn, "INSERT INTO products (company_id, key) VALUES (%s, 'sku:n')", (world.a,))
+        assert refused(conn, "INSERT INTO imports (company_id, filename, media_type) VALUES (%s, 'n', 'n')", (world.a,))
     # Never set in this session at all, not merely set to '': the same.
     with psycopg.connect(database_url) as conn:
         conn.execute("SET LOCAL ROLE ayni_app")
@@ -219,9 +295,10 @@ def test_a_company_being_deleted_is_gone_and_only_then_can_be_purged(database_ur
         assert conn.execute("SELECT * FROM invitation_by_token(%s)", (token_hash("token-a"),)).fetchall() == []
     with as_app(database_url, company=world.b) as conn:
         assert conn.execute("SELECT company_purge()").fetchone() == (False,)  # B is live: nothing happens
-    # The deletion job: the company's rows in batches, by company, then the company and whatever is left.
+    # The deletion job: the company's rows, table by table, then the company and whatever is left.
     with as_app(database_url, company=world.a) as conn:
-        assert conn.execute("DELETE FROM locations").rowcount == 1
+        for table in COMPANY_TABLES:
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608
         assert conn.execute("SELECT company_purge()").fetchone() == (True,)
         conn.commit()
     for table in TABLES:

@@ -25,8 +25,20 @@ RUT_TAKEN = Problem(409, "rut-taken", "A company with this RUT exists already; c
 CODE_TAKEN = Problem(409, "code-taken", "Another location of this company has this code; choose another.")
 
 # Every table holding a company's rows, children first: the deletion job empties them in this order, then
-# `company_purge()` removes the company. Issue 13's sales tables join this list.
-COMPANY_TABLES = ("invitations", "memberships", "locations")
+# `company_purge()` removes the company. The rollups and sale lines name locations and products without
+# foreign keys (migrations/0007_sales.sql), so they go before them all the same.
+COMPANY_TABLES = (
+    "sales_hourly",
+    "sales_daily_products",
+    "sales_daily",
+    "sale_lines",
+    "products",
+    "import_files",
+    "imports",
+    "invitations",
+    "memberships",
+    "locations",
+)
 
 
 def _assignments(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> str:
@@ -163,8 +175,15 @@ async def update_location(
 
 
 async def location_has_sales(db: databases.Database, company_id: UUID, location_id: UUID) -> bool:
-    """Whether any sale names the location. No sales table exists until issue 13, which answers here."""
-    return False
+    """Whether any sale line names the location (then it is archived, never deleted: past figures name it)."""
+    return bool(
+        await fetch_value(
+            db,
+            "SELECT EXISTS (SELECT 1 FROM sale_lines WHERE company_id = :cid AND location_id = :lid)",
+            cid=company_id,
+            lid=location_id,
+        )
+    )
 
 
 async def archive_location(db: databases.Database, company_id: UUID, location_id: UUID) -> Location | None:

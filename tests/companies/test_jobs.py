@@ -14,6 +14,7 @@ import pytest
 
 from tests.accounts import Mailbox, SmtpServer, link_token, problem_type, sql
 from tests.companies.conftest import C, PersonFactory, Team
+from tests.sales.sale_lines import AppConnection, line, lines_frame
 from tests.workers import WorkerProcess
 
 ACCEPT = "/api/v1/invitations/accept"
@@ -128,6 +129,38 @@ def company_rows(database_url: str, company_id: uuid.UUID) -> dict[str, int]:
     return counts
 
 
+SALES_TABLES = (
+    "imports",
+    "import_files",
+    "products",
+    "sale_lines",
+    "sales_daily",
+    "sales_daily_products",
+    "sales_hourly",
+)
+
+
+def add_sales(database_url: str, company_id: uuid.UUID) -> None:
+    """An import with its file and two loaded lines (a new location among them), as the import job leaves them."""
+    [(import_id,)] = sql(
+        database_url,
+        "INSERT INTO imports (company_id, filename, media_type, status) VALUES (%s, 'ventas.csv', 'text/csv', "
+        "'succeeded') RETURNING id",
+        (company_id,),
+    )
+    sql(
+        database_url,
+        "INSERT INTO import_files (company_id, import_id, kind, seq, data) VALUES (%s, %s, 'upload', 0, 'x')",
+        (company_id, import_id),
+    )
+    db = AppConnection(database_url)
+    try:
+        lines = lines_frame([line(2, location="Nueva"), line(3, location="Nueva", ticket="B|2", sku="B2")])
+        db.load(company_id, lines, {"Nueva": "new"}, import_id=import_id)
+    finally:
+        db.close()
+
+
 def test_deleting_a_company_leaves_nothing(
     client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
 ) -> None:
@@ -135,8 +168,11 @@ def test_deleting_a_company_leaves_nothing(
     for code in ("A", "B"):
         assert client.post(f"{C}/{team.company}/locations", json={"name": code, "code": code}, headers=owner).is_success
     invite(client, team, "pending@example.cl")
+    add_sales(database_url, team.company)
+    add_sales(database_url, team.other_company)
     before = company_rows(database_url, team.company)
-    assert before["locations"] == 2 and before["memberships"] == 4 and before["invitations"] == 1
+    assert before["locations"] == 3 and before["memberships"] == 4 and before["invitations"] == 1
+    assert all(before[table] > 0 for table in SALES_TABLES), before
     other_before = company_rows(database_url, team.other_company)
 
     response = client.request("DELETE", f"{C}/{team.company}", json={"confirm_name": "Farmacia Ñuñoa"}, headers=owner)

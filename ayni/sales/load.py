@@ -1,0 +1,345 @@
+"""An import's parsed lines into the company's sales, and an import undone, each inside the caller's transaction
+(which set the tenant and holds the company's import lock), so its whole effect commits or none of it does.
+
+The lines are copied into a temporary table (PostgreSQL refuses `COPY FROM` into a table under row-level
+security), then moved by set-based statements: the replaced days emptied (or, appending, exact duplicates
+dropped), the lines inserted, the rollups of every touched (location, day) recomputed. bench/load_paths.py
+measures each phase on a million lines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+import asyncpg
+import polars as pl
+
+from ayni.sales import rollups
+from ayni.sql import execute, fetch_all, fetch_value
+
+Progress = Callable[[str, int, int], Awaitable[None]]
+"""`progress(phase, rows_done, rows_total)`: "copying" as each chunk is copied, then "replacing" (or "skipping"
+when appending), "inserting" and "rollups" as each starts."""
+
+CHUNK_ROWS = 50_000
+
+# sale_lines' columns the file gives, in the order of the staging table; company_id and import_id are
+# constants of the load, added by the insert.
+STAGED_COLUMNS = (
+    "row",
+    "location_id",
+    "sold_at",
+    "day",
+    "hour",
+    "ticket",
+    "document_type",
+    "product_id",
+    "quantity",
+    "amount",
+    "cost",
+    "discount",
+    "is_return",
+    "payment_method",
+    "seller",
+    "customer",
+)
+_STAGED = ", ".join(STAGED_COLUMNS)
+
+
+class LoadRefused(ValueError):
+    """The lines cannot be loaded as asked (a location missing from the mapping, or not the company's); the
+    message says what to fix, in words for the user."""
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    lines_loaded: int
+    lines_skipped: int  # appending: identical to a line already loaded
+    tickets: int  # distinct sale tickets (location and ticket) among the loaded lines
+    date_from: date | None
+    date_to: date | None
+    locations: list[UUID]
+    revenue: Decimal  # net of returns
+    days_replaced: int  # (location, day) pairs that held earlier lines
+
+
+async def load_import(
+    conn: asyncpg.Connection,
+    *,
+    company_id: UUID,
+    import_id: UUID,
+    lines: pl.DataFrame,
+    locations: Mapping[str | None, UUID | Literal["new"]],
+    mode: Literal["replace", "append"],
+    progress: Progress,
+) -> LoadSummary:
+    """Load `lines` (ayni/sales/parse.py's frame) as import `import_id`. Replace: every (location, day) of the
+    lines loses its earlier lines first. Append: lines identical to one already loaded (location, instant,
+    ticket, product, quantity, amount) are skipped. Products are upserted, new locations created, the rollups
+    of the touched days recomputed, and the company's data_version bumped. Raises LoadRefused."""
+    total = len(lines)
+    await progress("copying", 0, total)
+    location_ids = await _resolve_locations(conn, company_id, lines, locations)
+    product_ids = await _upsert_products(conn, company_id, lines)
+    await execute(conn, f"CREATE TEMP TABLE staged_lines AS SELECT {_STAGED} FROM sale_lines WITH NO DATA")  # noqa: S608
+    chunks = _csv_chunks(lines, location_ids, product_ids, progress)
+    await conn.copy_to_table("staged_lines", source=chunks, columns=STAGED_COLUMNS, format="csv")
+    loaded = located(lines, location_ids)
+    days_replaced = 0
+    if mode == "replace":
+        await progress("replacing", 0, total)
+        days_replaced = await _replace_days(conn, company_id, touched_pairs(loaded))
+    else:
+        await progress("skipping", 0, total)
+        skipped = await _drop_duplicates(conn, company_id)
+        loaded = loaded.filter(~pl.col("row").is_in(skipped))
+    await progress("inserting", 0, total)
+    await execute(
+        conn,
+        f"""INSERT INTO sale_lines (company_id, import_id, {_STAGED})
+            SELECT :company_id, :import_id, {_STAGED} FROM staged_lines""",  # noqa: S608
+        company_id=company_id,
+        import_id=import_id,
+    )
+    await progress("rollups", 0, total)
+    pairs = touched_pairs(loaded)
+    if mode == "replace":  # the touched days hold the staged lines and no others now
+        await rollups.recompute_from(conn, company_id, *pairs, "staged_lines")
+    else:
+        await rollups.recompute(conn, company_id, *pairs)
+    await execute(conn, "DROP TABLE staged_lines")
+    await bump_data_version(conn, company_id)
+    return summarise(loaded, lines_skipped=total - len(loaded), days_replaced=days_replaced)
+
+
+async def undo_import(conn: asyncpg.Connection, company_id: UUID, import_id: UUID) -> int:
+    """Remove the import's lines and recompute the rollups of the days they were on; bump data_version. The
+    number of lines removed. Products and locations the import created stay: other data may name them since."""
+    removed = await fetch_all(
+        conn,
+        """WITH removed AS (
+               DELETE FROM sale_lines WHERE company_id = :company_id AND import_id = :import_id
+               RETURNING location_id, day
+           )
+           SELECT location_id, day, count(*) AS lines FROM removed GROUP BY location_id, day""",
+        company_id=company_id,
+        import_id=import_id,
+    )
+    await rollups.recompute(conn, company_id, [r["location_id"] for r in removed], [r["day"] for r in removed])
+    await bump_data_version(conn, company_id)
+    return sum(r["lines"] for r in removed)
+
+
+async def bump_data_version(conn: asyncpg.Connection, company_id: UUID) -> None:
+    await execute(conn, "UPDATE companies SET data_version = data_version + 1 WHERE id = :id", id=company_id)
+
+
+# Locations and products
+
+
+async def _resolve_locations(
+    conn: asyncpg.Connection,
+    company_id: UUID,
+    lines: pl.DataFrame,
+    locations: Mapping[str | None, UUID | Literal["new"]],
+) -> dict[str | None, UUID]:
+    """Each location name of the lines -> its id: the company's location the mapping names, or one created."""
+    names: list[str | None] = lines.get_column("location").unique(maintain_order=True).to_list()
+    unmapped = [name for name in names if name not in locations]
+    if unmapped:
+        raise LoadRefused(f"Choose a location for the lines of {_quoted(unmapped)}.")
+    chosen = {name: locations[name] for name in names}
+    company_locations = await fetch_all(
+        conn, "SELECT id, code FROM locations WHERE company_id = :company_id", company_id=company_id
+    )
+    if {location for location in chosen.values() if isinstance(location, UUID)} - {r["id"] for r in company_locations}:
+        raise LoadRefused("A location chosen for these lines is not one of this company's locations.")
+    taken = {row["code"] for row in company_locations}
+    resolved: dict[str | None, UUID] = {}
+    for name, location in chosen.items():
+        if isinstance(location, UUID):
+            resolved[name] = location
+        elif name is None:
+            raise LoadRefused("A file without a location column needs one of the company's locations.")
+        else:
+            code = location_code(name, taken)
+            taken.add(code)
+            resolved[name] = await fetch_value(
+                conn,
+                "INSERT INTO locations (company_id, name, code) VALUES (:company_id, :name, :code) RETURNING id",
+                company_id=company_id,
+                name=name,
+                code=code,
+            )
+    return resolved
+
+
+def _quoted(names: list[str | None]) -> str:
+    return ", ".join("the file without a location column" if n is None else f"'{n}'" for n in sorted(names, key=str))
+
+
+def location_code(name: str, taken: Collection[str]) -> str:
+    """A short code for a new location named `name`: its letters and digits, upper-case and without accents
+    (`Ñuñoa centro` -> `NUNOA-CENTRO`), at most 20 characters, with `-2`, `-3`... when another location has it
+    (compared regardless of case)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    base = "-".join(re.findall(r"[A-Z0-9]+", ascii_name))[:20].strip("-") or "LOCATION"
+    taken_folded = {code.casefold() for code in taken}
+    code, suffix = base, 1
+    while code.casefold() in taken_folded:
+        suffix += 1
+        code = f"{base}-{suffix}"
+    return code
+
+
+async def _upsert_products(conn: asyncpg.Connection, company_id: UUID, lines: pl.DataFrame) -> dict[str, UUID]:
+    """Each product key of the lines -> its product's id, inserting new products. Its sku, name and category
+    are the last the lines give (a line, or a whole file, leaving one out keeps what was known)."""
+    products = lines.group_by("product_key", maintain_order=True).agg(
+        pl.col("sku", "product", "category").drop_nulls().last()
+    )
+    keys = products.get_column("product_key").to_list()
+    await execute(
+        conn,
+        """INSERT INTO products AS p (company_id, key, sku, name, category)
+           SELECT :company_id, * FROM unnest(:keys::text[], :skus::text[], :names::text[], :categories::text[])
+           ON CONFLICT (company_id, key) DO UPDATE
+           SET sku = coalesce(excluded.sku, p.sku), name = coalesce(excluded.name, p.name),
+               category = coalesce(excluded.category, p.category)
+           WHERE (p.sku, p.name, p.category) IS DISTINCT FROM
+                 (coalesce(excluded.sku, p.sku), coalesce(excluded.name, p.name),
+                  coalesce(excluded.category, p.category))""",
+        company_id=company_id,
+        keys=keys,
+        skus=products.get_column("sku").to_list(),
+        names=products.get_column("product").to_list(),
+        categories=products.get_column("category").to_list(),
+    )
+    rows = await fetch_all(
+        conn,
+        "SELECT key, id FROM products WHERE company_id = :company_id AND key = ANY(:keys::text[])",
+        company_id=company_id,
+        keys=keys,
+    )
+    return {row["key"]: row["id"] for row in rows}
+
+
+# The staged lines. A million parsed lines take some 180 MB in polars: the frames derived from them are made a
+# chunk at a time, or hold only the few columns the summary needs, to keep the worker within its memory.
+
+
+def staged_frame(
+    lines: pl.DataFrame, location_ids: Mapping[str | None, UUID], product_ids: Mapping[str, UUID]
+) -> pl.DataFrame:
+    """The lines with ids for their location and product, in the staging table's columns."""
+    products = pl.DataFrame(
+        {"product_key": list(product_ids), "product_id": [str(i) for i in product_ids.values()]},
+        schema={"product_key": pl.Utf8, "product_id": pl.Utf8},
+    )
+    return (
+        lines.join(_location_frame(location_ids), on="location", how="left", nulls_equal=True, maintain_order="left")
+        .join(products, on="product_key", how="left", maintain_order="left")
+        .select(STAGED_COLUMNS)
+    )
+
+
+def _location_frame(location_ids: Mapping[str | None, UUID]) -> pl.DataFrame:
+    """Location name -> id; the id categorical, as a million lines name a handful of locations."""
+    return pl.DataFrame(
+        {"location": list(location_ids), "location_id": [str(i) for i in location_ids.values()]},
+        schema={"location": pl.Utf8, "location_id": pl.Categorical},
+    )
+
+
+async def _csv_chunks(
+    lines: pl.DataFrame, location_ids: Mapping[str | None, UUID], product_ids: Mapping[str, UUID], progress: Progress
+) -> AsyncIterator[bytes]:
+    """The staged lines as CSV for COPY, a chunk at a time (bytea in PostgreSQL's `\\x` hex form)."""
+    hex_customer = pl.concat_str(pl.lit("\\x"), pl.col("customer").bin.encode("hex")).alias("customer")
+    for offset in range(0, len(lines), CHUNK_ROWS):
+        staged = staged_frame(lines.slice(offset, CHUNK_ROWS), location_ids, product_ids)
+        yield staged.with_columns(hex_customer).write_csv(include_header=False).encode()
+        await progress("copying", min(offset + CHUNK_ROWS, len(lines)), len(lines))
+
+
+def located(lines: pl.DataFrame, location_ids: Mapping[str | None, UUID]) -> pl.DataFrame:
+    """What the summary and the touched pairs need of the lines: row, location id, day, ticket, return, amount.
+    (Two names in the file may stand for one location: ids, not names, are counted.)"""
+    return lines.select("row", "location", "day", "ticket", "is_return", "amount").join(
+        _location_frame(location_ids), on="location", how="left", nulls_equal=True
+    )
+
+
+def touched_pairs(loaded: pl.DataFrame) -> tuple[list[UUID], list[date]]:
+    """The distinct (location, day) pairs of the lines, as two parallel lists."""
+    pairs = loaded.select("location_id", "day").unique()
+    return [UUID(i) for i in pairs.get_column("location_id")], pairs.get_column("day").to_list()
+
+
+async def _replace_days(conn: asyncpg.Connection, company_id: UUID, pairs: tuple[list[UUID], list[date]]) -> int:
+    """Empty the pairs of their earlier lines; how many held any (a pair holds lines exactly when it has a
+    daily rollup row)."""
+    arguments = {"company_id": company_id, "locations": pairs[0], "days": pairs[1]}
+    replaced: int = await fetch_value(
+        conn,
+        f"""SELECT count(*) FROM sales_daily JOIN {rollups.TOUCHED} USING (location_id, day)
+            WHERE company_id = :company_id""",  # noqa: S608
+        **arguments,
+    )
+    await execute(
+        conn,
+        f"""DELETE FROM sale_lines AS s USING {rollups.TOUCHED}
+            WHERE s.company_id = :company_id AND s.location_id = touched.location_id AND s.day = touched.day""",  # noqa: S608
+        **arguments,
+    )
+    return replaced
+
+
+async def _drop_duplicates(conn: asyncpg.Connection, company_id: UUID) -> list[int]:
+    """Drop the staged lines identical to a line already loaded; their rows."""
+    # Without statistics the planner takes the staged lines for a few hundred and probes sale_lines' index once
+    # per line (12 s for a million lines appended again, against 4 s for the hash join it picks with them).
+    await execute(conn, "ANALYZE staged_lines")
+    rows = await fetch_all(
+        conn,
+        """DELETE FROM staged_lines AS s USING sale_lines AS e
+           WHERE e.company_id = :company_id AND e.location_id = s.location_id AND e.day = s.day
+             AND e.sold_at = s.sold_at AND e.ticket = s.ticket AND e.product_id = s.product_id
+             AND e.quantity = s.quantity AND e.amount = s.amount
+           RETURNING s.row""",
+        company_id=company_id,
+    )
+    return [row["row"] for row in rows]
+
+
+def summarise(loaded: pl.DataFrame, *, lines_skipped: int, days_replaced: int) -> LoadSummary:
+    """What the lines that were loaded (`located`) add up to."""
+    # One lazy select: no intermediate frame of the sale lines (a filtered copy of a million took 120 MB).
+    totals = (
+        loaded.lazy()
+        .select(
+            tickets=pl.struct("location_id", "ticket").filter(~pl.col("is_return")).n_unique(),
+            date_from=pl.col("day").min(),
+            date_to=pl.col("day").max(),
+            revenue=pl.col("amount").sum(),
+            locations=pl.col("location_id").unique().implode(),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    return LoadSummary(
+        lines_loaded=len(loaded),
+        lines_skipped=lines_skipped,
+        tickets=totals["tickets"],
+        date_from=totals["date_from"],
+        date_to=totals["date_to"],
+        locations=sorted(UUID(i) for i in totals["locations"]),
+        revenue=Decimal(totals["revenue"] or 0),
+        days_replaced=days_replaced,
+    )
