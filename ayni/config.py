@@ -67,6 +67,8 @@ class Settings:
     jobs_per_user_limit: int = 30
     jobs_per_user_window_seconds: int = 60
     frontend_dist: str | None = None
+    import_max_bytes: int = 256 * 1_048_576
+    import_retention_days: int = 15
 
     @property
     def is_deployed(self) -> bool:
@@ -307,6 +309,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jobs_per_user_limit=_integer(env, "JOBS_PER_USER_LIMIT", 30, 1, 100_000),
         jobs_per_user_window_seconds=_integer(env, "JOBS_PER_USER_WINDOW_SECONDS", 60, 1, 86400),
         frontend_dist=_frontend_dist(env),
+        import_max_bytes=_integer(env, "IMPORT_MAX_BYTES", 256 * 1_048_576, 1024, 4 * 1024 * 1_048_576),
+        import_retention_days=_integer(env, "IMPORT_RETENTION_DAYS", 15, 1, 3650),
     )
 
 

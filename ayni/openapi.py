@@ -138,6 +138,8 @@ def error_statuses(route: ApiRoute) -> set[int]:
         statuses |= {400, 401}  # a malformed Authorization header; no valid token
     if route.body_model is not None:
         statuses |= {400, 413, 415, 422}  # not JSON; too large; not declared JSON; invalid fields
+    if route.file_media_types:
+        statuses |= {413, 415}  # too large; not one of the file types
     if route.query_model is not None:
         statuses.add(422)
     return statuses
@@ -158,7 +160,9 @@ def _responses(route: ApiRoute) -> dict[str, Any]:
     for status in (route.status_code, *route.response_statuses):
         answer: dict[str, Any] = {"description": status_phrase(status)}
         content = dict(responses.get(str(status), {}).get("content", {}))
-        if route.response_model is not None:
+        if route.answer_media_type is not None and status == route.status_code:
+            content[route.answer_media_type] = {"schema": {"type": "string"}}
+        elif route.response_model is not None:
             content["application/json"] = {"schema": {"$ref": REF.format(model=route.response_model.__name__)}}
         if content:
             answer["content"] = content
@@ -199,6 +203,12 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
                 operation["requestBody"] = {
                     "required": route.body_required,
                     "content": {"application/json": {"schema": {"$ref": REF.format(model=route.body_model.__name__)}}},
+                }
+            if route.file_media_types:
+                binary = {"schema": {"type": "string", "format": "binary"}}
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": dict.fromkeys(route.file_media_types, binary),
                 }
             if route.access is Access.USER:
                 operation["security"] = [{"bearer": []}]

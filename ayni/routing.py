@@ -106,8 +106,12 @@ class ApiRoute(Route):
         response_statuses: Sequence[int] = (),
         uses_services: bool = True,
         links: Mapping[str, Mapping[str, Any]] | None = None,
+        file_body: Sequence[str] = (),
+        answer_media_type: str | None = None,
     ) -> None:
         self.signature = Signature.of(endpoint)
+        if file_body and self.signature.body is not None:
+            raise TypeError(f"{endpoint.__name__}: a route takes a JSON body or a file, not both")
         if self.signature.user is not None and access is not Access.USER:
             raise TypeError(f"{endpoint.__name__} takes the signed-in user: its access is Access.USER")
         self.access = access
@@ -128,6 +132,10 @@ class ApiRoute(Route):
         self.uses_services = uses_services
         # OpenAPI links of the success answer: where a client goes next with what it got (the job it enqueued).
         self.links = dict(links or {})
+        # A route whose body is a file (its media types): the handler streams it from the request itself.
+        self.file_media_types = tuple(file_body)
+        # The success answer's media type when it is not JSON (a CSV download).
+        self.answer_media_type = answer_media_type
         super().__init__(path, self._wrap(endpoint), methods=list(methods), name=endpoint.__name__)
 
     def _wrap(self, endpoint: Handler) -> Endpoint:
@@ -172,6 +180,8 @@ class RouteOptions(TypedDict, total=False):
     response_statuses: Sequence[int]
     uses_services: bool
     links: Mapping[str, Mapping[str, Any]] | None
+    file_body: Sequence[str]
+    answer_media_type: str | None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ job machinery names no domain)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,20 @@ class ActorSpec:
     priority: int = 10
     min_backoff_ms: int = 1_000
     max_backoff_ms: int = 300_000
+
+
+def imported_on_first_run(path: str) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """The function at `path` ("package.module:function"), imported when it first runs: an actor whose work
+    needs a heavy library (the sales import's engine) is declared in every process that enqueues it (the API)
+    without that process importing the library."""
+    module_name, _, name = path.partition(":")
+
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        function = getattr(importlib.import_module(module_name), name)
+        return await function(*args, **kwargs)
+
+    run.__name__ = name
+    return run
 
 
 @dataclass(frozen=True)
