@@ -7,8 +7,18 @@ from ayni.auth import actors as auth
 from ayni.companies import actors as companies
 from ayni.jobs import actors as jobs
 from ayni.jobs.catalog import Catalog
+from ayni.sales import actors as sales
 
 CATALOG = Catalog(
-    actors=(jobs.PING, auth.SEND_EMAIL, companies.SEND_INVITATION, companies.DELETE_COMPANY),
-    tasks=(jobs.SWEEP_OUTBOX, jobs.PURGE_FINISHED_JOBS, auth.PURGE_EXPIRED_CREDENTIALS),
+    actors=(
+        jobs.PING,
+        auth.SEND_EMAIL,
+        companies.SEND_INVITATION,
+        companies.DELETE_COMPANY,
+        sales.ANALYZE_IMPORT,
+        sales.RUN_IMPORT,
+        sales.REVERT_IMPORT,
+        sales.FILL_DEMO_COMPANY,
+    ),
+    tasks=(jobs.SWEEP_OUTBOX, jobs.PURGE_FINISHED_JOBS, auth.PURGE_EXPIRED_CREDENTIALS, sales.PURGE_UPLOADED_FILES),
 )

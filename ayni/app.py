@@ -42,6 +42,7 @@ from ayni.middleware import (
 from ayni.openapi import build_openapi, openapi_endpoint
 from ayni.problems import Problem, handle_problem, problem_response, unavailable
 from ayni.resources import HealthCheck, Hooks, Resources
+from ayni.sales import routes as sales_routes
 from ayni.webapp import web_app
 
 logger = logging.getLogger("ayni.app")
@@ -74,7 +75,7 @@ def health_checks(res: Resources) -> list[HealthCheck]:
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*health.routes, *auth_routes.routes, *jobs_routes.routes, *companies_routes.routes]
+    return [*health.routes, *auth_routes.routes, *jobs_routes.routes, *companies_routes.routes, *sales_routes.routes]
 
 
 def all_routes() -> list[BaseRoute]:
@@ -124,7 +125,11 @@ def create_app(settings: Settings) -> Starlette:
         ),
         Middleware(UnhandledErrorMiddleware),
         Middleware(GZipMiddleware, minimum_size=1024),
-        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes),
+        Middleware(
+            BodySizeLimitMiddleware,
+            max_bytes=settings.max_request_body_bytes,
+            path_limits=[(sales_routes.UPLOAD_PATH, settings.import_max_bytes)],
+        ),
     ]
     exception_handlers: dict[Any, Any] = {
         Problem: handle_problem,

@@ -43,7 +43,31 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_dev(args: argparse.Namespace) -> int:
     from ayni.dev import run_dev
 
-    return run_dev(port=args.port, web=not args.no_web, build_web=args.build_web)
+    return run_dev(port=args.port, web=not args.no_web, build_web=args.build_web, demo=not args.no_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+    import stat
+    from pathlib import Path
+
+    from ayni import migrations
+    from ayni.sales.demo_seed import make_demo
+
+    settings = _settings()
+    pending = [state.id for state in migrations.states(settings.database_url) if not state.applied]
+    if pending:
+        raise CommandError(f"the database lacks {len(pending)} migration(s); run `ayni migrate apply` first")
+    account = asyncio.run(make_demo(settings, lines=args.lines, email=args.email, password=args.password))
+    if account.status != "succeeded":
+        raise CommandError(f"the demo import ended {account.status}; see the import {account.import_id}")
+    sign_in = f"demo sign-in: {account.email} / {account.password}"
+    print(f"ayni demo: {account.lines:,} lines imported; {sign_in}")
+    if args.record:
+        record = Path(args.record)
+        record.write_text(sign_in + "\n", encoding="utf-8")
+        record.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -105,6 +129,16 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1_000 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError("use a number from 1,000 to 10,000,000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ayni", description="Ayni: retail analytics service.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -140,7 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=None, help="API port (default $PORT, else 8000)")
     dev.add_argument("--no-web", action="store_true", help="don't build or serve the web app")
     dev.add_argument("--build-web", action="store_true", help="build frontend/dist first (npm run build)")
+    dev.add_argument("--no-demo", action="store_true", help="don't create the demo company on a fresh AYNI_HOME")
     dev.set_defaults(handler=cmd_dev)
+
+    demo = commands.add_parser("demo", help="create (or refresh) the demo account and company, with sales")
+    demo.add_argument("--lines", type=_positive, default=1_000_000, help="sale lines to generate (default 1,000,000)")
+    demo.add_argument("--email", default="demo@ayni.local", help="the demo account (default demo@ayni.local)")
+    demo.add_argument("--password", help="its password (default: a new random one, printed)")
+    demo.add_argument("--record", help=argparse.SUPPRESS)  # where `ayni dev` keeps the sign-in line
+    demo.set_defaults(handler=cmd_demo)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI document (for the web app's type check)")
     openapi.set_defaults(handler=cmd_openapi)

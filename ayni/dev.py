@@ -145,6 +145,28 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: floa
     raise UserFacingError(f"the API did not answer {url} within {timeout:.0f} s")
 
 
+DEMO_LINES = 100_000
+DEMO_RECORD = "demo-sign-in.txt"
+
+
+def _start_demo(env: Mapping[str, str], home: Path) -> subprocess.Popen[bytes] | None:
+    """On a fresh AYNI_HOME, the demo company (`ayni demo`, smaller than its default so it is ready in seconds),
+    alongside the running stack; later starts print its sign-in again."""
+    record = home / DEMO_RECORD
+    if record.exists():
+        print(f"  {record.read_text(encoding='utf-8').strip()}")
+        return None
+    print(f"  creating the demo company ({DEMO_LINES:,} lines of sales; --no-demo skips it) …", flush=True)
+    return _spawn(["demo", "--lines", str(DEMO_LINES), "--record", str(record)], env)
+
+
+def _report_demo(process: subprocess.Popen[bytes], home: Path) -> None:
+    if process.returncode == 0:
+        print(f"ayni dev: demo ready; {(home / DEMO_RECORD).read_text(encoding='utf-8').strip()}", flush=True)
+    else:
+        print(f"ayni dev: the demo company was not created (exit {process.returncode}); run `ayni demo`", flush=True)
+
+
 def _spawn(args: list[str], env: Mapping[str, str], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "ayni", *args],
@@ -167,7 +189,7 @@ def _stop(processes: list[subprocess.Popen[bytes]], timeout: float = 30.0) -> No
             process.wait()
 
 
-def run_dev(port: int | None = None, web: bool = True, build_web: bool = False) -> int:
+def run_dev(port: int | None = None, web: bool = True, build_web: bool = False, demo: bool = True) -> int:
     env = dict(os.environ)
     home = state_dir(env)
     api_port = port or int(env.get("PORT") or 8000)
@@ -186,7 +208,7 @@ def run_dev(port: int | None = None, web: bool = True, build_web: bool = False) 
             env["FRONTEND_DIST"] = str(dist)
         else:
             env.pop("FRONTEND_DIST", None)
-        return _run_stack(env, home, listener, base, web_app_line(base, web, dist))
+        return _run_stack(env, home, listener, base, web_app_line(base, web, dist), demo)
 
 
 def web_app_line(base: str, web: bool, dist: Path | None) -> str:
@@ -197,7 +219,7 @@ def web_app_line(base: str, web: bool, dist: Path | None) -> str:
     return "  web app  not built (scripts/dev or ayni dev --build-web builds frontend/dist)"
 
 
-def _run_stack(env: dict[str, str], home: Path, listener: socket.socket, base: str, web_line: str) -> int:
+def _run_stack(env: dict[str, str], home: Path, listener: socket.socket, base: str, web_line: str, demo: bool) -> int:
     stopping = False
 
     def request_stop(signum: int, frame: object) -> None:
@@ -228,8 +250,12 @@ def _run_stack(env: dict[str, str], home: Path, listener: socket.socket, base: s
                 print(web_line)
                 if env["FRONTEND_HOST"] != base:
                     print(f"  email links go to {env['FRONTEND_HOST']} (FRONTEND_HOST)")
+                seeding = _start_demo(env, home) if demo else None
                 print("  Ctrl-C stops everything.", flush=True)
                 while not stopping:
+                    if seeding is not None and seeding.poll() is not None:
+                        _report_demo(seeding, home)
+                        seeding = None
                     for name, child in children.items():
                         if child.poll() is not None:
                             raise UserFacingError(
@@ -240,7 +266,7 @@ def _run_stack(env: dict[str, str], home: Path, listener: socket.socket, base: s
                 pass
             finally:
                 print("ayni dev: stopping…", flush=True)
-                _stop(list(children.values()))
+                _stop([*children.values(), *([seeding] if seeding is not None else [])])
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_interrupt)

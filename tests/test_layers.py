@@ -12,6 +12,8 @@ The check reads the source (`ast`), so a type-only import (`if TYPE_CHECKING:`) 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,3 +137,15 @@ def test_imports_down_the_layers_are_allowed() -> None:
     assert _planted("ayni.analytics.rules", "from ayni.sales import store") == []
     assert _planted("ayni.companies.routes", "from ayni.auth.sessions import SignedInUser") == []
     assert _planted("ayni.jobs.actors", "from ayni.jobs.store import claim_unsent\nfrom ayni import sql") == []
+
+
+def test_the_api_never_loads_the_import_engine() -> None:
+    """polars (tens of MiB) runs in the worker only: the API declares the sales actors by name
+    (`ayni.jobs.catalog.imported_on_first_run`) and imports none of the modules that parse or load."""
+    probe = (
+        "import sys; from ayni.app import create_app; from ayni.config import load_settings;"
+        "create_app(load_settings({'DATABASE_URL': 'postgresql://x@127.0.0.1/x', 'REDIS_URL': 'redis://127.0.0.1'}));"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('polars', 'pyarrow', 'python_calamine')))"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert found.stdout.strip() == "[]", found.stdout + found.stderr

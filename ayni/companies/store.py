@@ -79,6 +79,11 @@ async def insert_company(db: databases.Database, company_id: UUID, fields: Mappi
     return Company.model_validate(dict(row))
 
 
+async def mark_demo(db: databases.Database, company_id: UUID) -> None:
+    """A demo company (`POST /companies/demo`, `ayni demo`): its sales are generated."""
+    await execute(db, "UPDATE companies SET is_demo = true WHERE id = :id", id=company_id)
+
+
 async def company(db: databases.Database, company_id: UUID) -> Company:
     row = await fetch_one(db, f"SELECT {_COMPANY} FROM companies WHERE id = :id", id=company_id)  # noqa: S608
     assert row is not None, "read after the membership check, in the same transaction"

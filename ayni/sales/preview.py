@@ -68,6 +68,7 @@ def build_preview(
         "delimiter": raw.dialect.delimiter,
         "header_row": raw.dialect.header_row,
         "rows_total": raw.rows_total,
+        "columns": list(raw.columns),
         "mapping": {
             field.value: {"column": match.column, "confidence": match.confidence}
             for field, match in header_mapping.matches.items()

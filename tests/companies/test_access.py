@@ -18,8 +18,11 @@ from tests.auth.test_route_access import walk
 from tests.companies.conftest import C, PersonFactory, Team, add_member
 
 CID = C + "/{company_id:uuid}"
+IMPORT = CID + "/imports/{import_id:uuid}"
+# A sales file: the body of an upload (any other body is JSON).
+SALES_FILE = b"Fecha,Producto,Total\n08-10-2025 18:57,Pan,1290\n"
 # (method, path) -> the right it needs, the body a permitted caller sends, and the status it then gets.
-RIGHTS: dict[tuple[str, str], tuple[Right, dict[str, Any] | None, int]] = {
+RIGHTS: dict[tuple[str, str], tuple[Right, dict[str, Any] | bytes | None, int]] = {
     ("GET", CID): (Right.READ_COMPANY, None, 200),
     ("PATCH", CID): (Right.UPDATE_COMPANY, {"name": "Nuevo nombre"}, 200),
     ("DELETE", CID): (Right.DELETE_COMPANY, {"confirm_name": "Farmacia Ñuñoa"}, 202),
@@ -33,6 +36,12 @@ RIGHTS: dict[tuple[str, str], tuple[Right, dict[str, Any] | None, int]] = {
     ("POST", CID + "/invitations"): (Right.INVITE, {"email": "new@example.cl", "role": "viewer"}, 201),
     ("GET", CID + "/invitations"): (Right.INVITE, None, 200),
     ("DELETE", CID + "/invitations/{invitation_id:uuid}"): (Right.INVITE, None, 204),
+    ("POST", CID + "/imports"): (Right.RUN_IMPORTS, SALES_FILE, 201),
+    ("GET", CID + "/imports"): (Right.RUN_IMPORTS, None, 200),
+    ("GET", IMPORT): (Right.RUN_IMPORTS, None, 200),
+    ("POST", IMPORT + "/start"): (Right.RUN_IMPORTS, {"mode": "append"}, 202),
+    ("DELETE", IMPORT): (Right.RUN_IMPORTS, None, 202),
+    ("GET", IMPORT + "/rejected.csv"): (Right.RUN_IMPORTS, None, 200),
 }
 CALLERS = ("owner", "manager", "analyst", "viewer", "outsider", "signed-out")
 
@@ -78,14 +87,30 @@ def test_access(
            VALUES (%s, 'someone@example.cl', 'viewer', %s, now() + interval '7 days') RETURNING id""",
         (team.company, uuid.uuid4().bytes * 2),
     )
+    # An import waiting for its start, with a rejected row to download.
+    [(import_id,)] = sql(
+        database_url,
+        """INSERT INTO imports (company_id, filename, media_type, bytes, sha256, status, start_mode, preview)
+           VALUES (%s, 'ventas.csv', 'text/csv', 3, %s, 'ready', 'manual', '{}') RETURNING id""",
+        (team.company, bytes(32)),
+    )
+    sql(
+        database_url,
+        "INSERT INTO import_files (company_id, import_id, kind, seq, data) VALUES (%s, %s, 'rejected', 0, %s)",
+        (team.company, import_id, b"Fila,Motivo\n2,x\n"),
+    )
     url = (
         path.replace("{company_id:uuid}", str(team.company))
+        .replace("{import_id:uuid}", str(import_id))
         .replace("{location_id:uuid}", str(location_id))
         .replace("{user_id:uuid}", str(target.id))
         .replace("{invitation_id:uuid}", str(invitation_id))
     )
     headers = {} if caller == "signed-out" else team.people[caller].headers
-    response = client.request(method, url, json=body, headers=headers)
+    if isinstance(body, bytes):
+        response = client.request(method, url, content=body, headers={**headers, "Content-Type": "text/csv"})
+    else:
+        response = client.request(method, url, json=body, headers=headers)
     want = expected(caller, right, success)
     assert response.status_code == want, response.text
     if want in (403, 404):

@@ -1,0 +1,337 @@
+"""The worker's side of an import: analyse the uploaded file, load it, undo it (DESIGN.md "Sales imports").
+
+The file is read whole and parsed in a worker thread (polars works outside the event loop); everything the
+import changes in the company's figures commits in one transaction, under the company's advisory lock, together
+with the import's move to `succeeded`: a worker killed midway leaves the import `importing` and the figures as they
+were, and the redelivered message does it all again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import wraps
+from typing import Any, Literal
+from uuid import UUID
+
+import polars as pl
+
+from ayni.companies import store as company_store
+from ayni.db import UNAVAILABLE_ERRORS
+from ayni.jobs.catalog import JobContext, TaskContext
+from ayni.sales import storage, store
+from ayni.sales.formats import detect_formats
+from ayni.sales.headers import map_headers
+from ayni.sales.load import LoadRefused, LoadSummary, load_import, undo_import
+from ayni.sales.parse import Parsed, parse_lines
+from ayni.sales.preview import KnownLocation, build_preview
+from ayni.sales.reading import DateFormat, Field, NumberFormat, Reading, reading_from_json
+from ayni.sales.rejected import first_errors, rejected_csv
+from ayni.sales.sources import RawTable, UnreadableFile, read_table
+from ayni.sales.states import Event
+from ayni.sql import fetch_one, fetch_value
+from ayni.tenancy import tenant
+
+logger = logging.getLogger("ayni.sales")
+
+# More rejected rows than this share fails the whole import: a wrong mapping must not load half a file.
+MAX_REJECTED_SHARE = 0.10
+# pg_advisory_xact_lock(key1, key2): key1 names "a company's imports", key2 is the company.
+_IMPORT_LOCK = 0x5A1E5
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported as chosen; the message tells the user what to fix."""
+
+
+@dataclass(frozen=True)
+class CompanyFacts:
+    timezone: str
+    country: str
+    customer_key: bytes
+    locations: list[KnownLocation]
+
+
+async def _company_facts(ctx: JobContext, cid: UUID) -> CompanyFacts:
+    row = await fetch_one(ctx.db, "SELECT timezone, country, customer_key FROM companies WHERE id = :id", id=cid)
+    assert row is not None, "the import's company is read in the import's own transaction"
+    known = [
+        KnownLocation(id=loc.id, name=loc.name, code=loc.code) for loc in await company_store.locations(ctx.db, cid)
+    ]
+    return CompanyFacts(row["timezone"], row["country"], bytes(row["customer_key"]), known)
+
+
+def _failing_cleanly(job: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """An unexpected error ends the import as `failed` with a sentence for the user (the traceback goes to the
+    log), instead of leaving it `analyzing` or `importing` forever once the job's retries run out. An outage of
+    PostgreSQL or Redis is raised on: the job is retried, the import waits."""
+
+    @wraps(job)
+    async def run(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
+        try:
+            return await job(ctx, company_id=company_id, import_id=import_id)
+        except UNAVAILABLE_ERRORS:
+            raise
+        except Exception:
+            logger.exception("import %s failed", import_id)
+            await _fail(ctx, UUID(company_id), UUID(import_id), INTERNAL_ERROR)
+            return {"status": "failed"}
+
+    return run
+
+
+INTERNAL_ERROR = "Ayni could not import this file because of an error of its own; nothing was changed. Try again."
+
+
+# Analysis
+
+
+@_failing_cleanly
+async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
+    """Read the uploaded file once and fill the import's `preview`; `ready` for the user, or straight on to the
+    load when it was uploaded with start=auto and nothing is left to decide."""
+    cid, iid = UUID(company_id), UUID(import_id)
+    async with tenant(ctx.db, company_id=cid):
+        work = await store.work_of(ctx.db, cid, iid)
+        if work is None or work["status"] != "analyzing":
+            return {"skipped": True}
+        data = await storage.read_file(ctx.db, cid, iid, "upload")
+        facts = await _company_facts(ctx, cid)
+    try:
+        if data is None:
+            raise UnreadableFile("The uploaded file is no longer stored; upload it again.")
+        preview = await asyncio.to_thread(_analyze, data, work["filename"], facts)
+    except UnreadableFile as exc:
+        await _fail(ctx, cid, iid, str(exc))
+        return {"status": "failed"}
+    async with tenant(ctx.db, company_id=cid):
+        preview["replaces"] = await _days_replaced(ctx, cid, preview)
+        auto = work["start_mode"] == "auto" and preview.get("ready", False)
+        await store.move(ctx.db, cid, iid, Event.AUTO_START if auto else Event.ANALYZED, preview=preview)
+    if auto:
+        return await run_import(ctx, company_id=company_id, import_id=import_id)
+    return {"status": "ready"}
+
+
+def _analyze(data: bytes, filename: str, facts: CompanyFacts) -> dict[str, Any]:
+    raw = read_table(data, filename)
+    mapping = map_headers(raw)
+    detection = detect_formats(
+        raw, {field: match.column for field, match in mapping.matches.items()}, country=facts.country
+    )
+    return build_preview(
+        raw, mapping, detection, timezone=facts.timezone, locations=facts.locations, customer_key=facts.customer_key
+    )
+
+
+async def _days_replaced(ctx: JobContext, cid: UUID, preview: Mapping[str, Any]) -> int:
+    """How many days of the company's figures the file's date range would replace (all locations)."""
+    if not preview.get("date_from") or not preview.get("date_to"):
+        return 0
+    count: int = await fetch_value(
+        ctx.db,
+        """SELECT count(*) FROM sales_daily
+           WHERE company_id = :company_id AND day BETWEEN :date_from AND :date_to""",
+        company_id=cid,
+        date_from=date.fromisoformat(preview["date_from"]),
+        date_to=date.fromisoformat(preview["date_to"]),
+    )
+    return count
+
+
+# Load
+
+
+@_failing_cleanly
+async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
+    """Parse the file as the preview and the user's corrections say, then load the good lines."""
+    cid, iid = UUID(company_id), UUID(import_id)
+    async with tenant(ctx.db, company_id=cid):
+        work = await store.work_of(ctx.db, cid, iid)
+        if work is None or work["status"] != "importing":
+            return {"skipped": True}
+        data = await storage.read_file(ctx.db, cid, iid, "upload")
+        facts = await _company_facts(ctx, cid)
+    options: Mapping[str, Any] = work["options"] or {}
+    errors: list[dict[str, Any]] = []
+    try:
+        if data is None:
+            raise ImportRefused("The uploaded file is no longer stored; upload it again.")
+        await _progress(ctx, cid, iid, "parsing", 0, work["preview"].get("rows_total") or 0)
+        reading = corrected_reading(work["preview"], options)
+        raw, parsed = await asyncio.to_thread(_parse, data, work["filename"], reading, facts)
+        rows_total, rejected = raw.rows_total, len(parsed.rejects)
+        errors = first_errors(parsed.rejects)
+        if rejected > MAX_REJECTED_SHARE * rows_total:
+            await _store_rejected(ctx, cid, iid, raw, parsed)
+            raise ImportRefused(
+                f"{rejected} of {rows_total} rows were rejected (more than 10 %): nothing was imported. Check the "
+                "column mapping and formats, or correct the rows listed."
+            )
+        targets = location_targets(parsed.lines, options, work["preview"], facts.locations)
+    except (ImportRefused, UnreadableFile) as exc:
+        await _fail(ctx, cid, iid, str(exc), errors=errors)
+        return {"status": "failed"}
+    try:
+        summary = await _load(ctx, cid, iid, raw, parsed, targets, options.get("mode", "replace"), errors)
+    except LoadRefused as exc:  # its transaction rolled back: nothing of the import is in the figures
+        await _fail(ctx, cid, iid, str(exc), errors=errors)
+        return {"status": "failed"}
+    return {"status": "succeeded", "lines_loaded": summary.lines_loaded}
+
+
+def _parse(data: bytes, filename: str, reading: Reading, facts: CompanyFacts) -> tuple[RawTable, Parsed]:
+    raw = read_table(data, filename, reading.dialect)
+    missing = sorted(column for column in reading.mapping.values() if column not in raw.columns)
+    if missing:
+        raise ImportRefused(f"The file has no column {', '.join(repr(c) for c in missing)}; correct the mapping.")
+    return raw, parse_lines(raw, reading, timezone=facts.timezone, customer_key=facts.customer_key)
+
+
+def corrected_reading(preview: Mapping[str, Any], options: Mapping[str, Any]) -> Reading:
+    """The analysis's reading with the user's corrections (`POST .../start`)."""
+    try:
+        reading = reading_from_json(preview["reading"])
+    except (KeyError, ValueError) as exc:
+        raise ImportRefused(f"The file's analysis is incomplete ({exc}); upload it again.") from None
+    mapping = reading.mapping
+    if "mapping" in options:
+        mapping = {Field(field): column for field, column in options["mapping"].items()}
+    formats = options.get("formats", {})
+    date = DateFormat(**formats["date"]) if "date" in formats else reading.date_format
+    number = NumberFormat(**formats["number"]) if "number" in formats else reading.number_format
+    return Reading(dialect=reading.dialect, mapping=mapping, date_format=date, number_format=number)
+
+
+def location_targets(
+    lines: pl.DataFrame, options: Mapping[str, Any], preview: Mapping[str, Any], known: list[KnownLocation]
+) -> dict[str | None, UUID | Literal["new"]]:
+    """Each location name of the file -> a location of the company or "new": the user's choice, else the
+    analysis's match, else new. A file without a location column goes to `location_id`, or to the company's only
+    location."""
+    ids = {location.id for location in known}
+    names: list[str | None] = lines.get_column("location").unique().to_list()
+    if names == [None] or not names:
+        chosen = options.get("location_id")
+        if chosen is None and len(known) == 1:
+            chosen = known[0].id
+        if chosen is None:
+            raise ImportRefused("The file has no location column: choose the location its sales belong to.")
+        if UUID(str(chosen)) not in ids:
+            raise ImportRefused(f"No location {chosen} in this company; choose one of its locations.")
+        return {None: UUID(str(chosen))}
+    matched = {entry["name"]: entry.get("match") for entry in preview.get("locations", [])}
+    choices: Mapping[str, str] = options.get("locations", {})
+    targets: dict[str | None, UUID | Literal["new"]] = {}
+    for name in names:
+        choice = choices.get(name) if name is not None else None
+        target = choice or (matched.get(name) if name is not None else None)
+        if target is None or target == "new":
+            targets[name] = "new"
+        elif UUID(str(target)) in ids:
+            targets[name] = UUID(str(target))
+        else:
+            raise ImportRefused(f"No location {target} in this company for {name!r}; choose one of its locations.")
+    return targets
+
+
+async def _load(
+    ctx: JobContext,
+    cid: UUID,
+    iid: UUID,
+    raw: RawTable,
+    parsed: Parsed,
+    targets: Mapping[str | None, UUID | Literal["new"]],
+    mode: Literal["replace", "append"],
+    errors: list[dict[str, Any]],
+) -> LoadSummary:
+    async def progress(phase: str, done: int, total: int) -> None:
+        await _progress(ctx, cid, iid, phase, done, total)
+
+    rejected = await asyncio.to_thread(rejected_csv, raw, parsed.rejects)
+    async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
+        conn = connection.raw_connection
+        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid))
+        summary = await load_import(
+            conn, company_id=cid, import_id=iid, lines=parsed.lines, locations=targets, mode=mode, progress=progress
+        )
+        if rejected:
+            await storage.delete_file(conn, cid, iid, "rejected")
+            await storage.store_file(conn, cid, iid, "rejected", storage.chunks_of_bytes(rejected))
+        await store.move(
+            conn, cid, iid, Event.SUCCEED, summary=summary_json(summary, len(parsed.rejects)), errors=errors,
+            phase="done", rows_done=raw.rows_total, rows_total=raw.rows_total,
+        )  # fmt: skip
+    return summary
+
+
+def summary_json(summary: LoadSummary, lines_rejected: int) -> dict[str, Any]:
+    """The import's `summary` (ImportSummary in the API)."""
+    return {
+        "lines_loaded": summary.lines_loaded,
+        "lines_rejected": lines_rejected,
+        "tickets": summary.tickets,
+        "date_from": summary.date_from.isoformat() if summary.date_from else None,
+        "date_to": summary.date_to.isoformat() if summary.date_to else None,
+        "locations": [str(location) for location in summary.locations],
+        "revenue": float(summary.revenue),
+    }
+
+
+async def _store_rejected(ctx: JobContext, cid: UUID, iid: UUID, raw: RawTable, parsed: Parsed) -> None:
+    rejected = await asyncio.to_thread(rejected_csv, raw, parsed.rejects)
+    async with tenant(ctx.db, company_id=cid):
+        await storage.delete_file(ctx.db, cid, iid, "rejected")
+        await storage.store_file(ctx.db, cid, iid, "rejected", storage.chunks_of_bytes(rejected))
+
+
+async def _progress(ctx: JobContext, cid: UUID, iid: UUID, phase: str, done: int, total: int) -> None:
+    """Progress is written by a task of its own, so on a pooled connection of its own, outside the load's
+    transaction: readers see it while the load is still uncommitted."""
+
+    async def write() -> None:
+        async with tenant(ctx.db, company_id=cid):
+            await store.set_progress(ctx.db, cid, iid, phase, done, total)
+
+    try:
+        await asyncio.create_task(write())
+    except UNAVAILABLE_ERRORS:
+        logger.warning("import %s: progress not written (database unavailable)", iid)
+
+
+async def _fail(
+    ctx: JobContext, cid: UUID, iid: UUID, message: str, *, errors: list[dict[str, Any]] | None = None
+) -> None:
+    reason = {"row": None, "column": None, "value": None, "message": message}
+    async with tenant(ctx.db, company_id=cid):
+        await store.move(ctx.db, cid, iid, Event.FAIL, errors=[reason, *(errors or [])], phase="failed")
+
+
+# Undo
+
+
+async def revert_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
+    """Remove the import's lines and recompute the rollups of their days, in one transaction."""
+    cid, iid = UUID(company_id), UUID(import_id)
+    async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
+        conn = connection.raw_connection
+        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid))
+        work = await store.work_of(conn, cid, iid)
+        if work is None or work["status"] != "reverting":
+            return {"skipped": True}
+        removed = await undo_import(conn, cid, iid)
+        await store.move(conn, cid, iid, Event.REVERTED, phase="reverted")
+    return {"lines_removed": removed}
+
+
+# Retention
+
+
+async def purge_uploaded_files(ctx: TaskContext) -> int:
+    """Delete the files of imports that ended more than IMPORT_RETENTION_DAYS ago (every company's: a function
+    of the migrations that runs as the tables' owner, since no tenant is set here)."""
+    purged: int = await fetch_value(ctx.db, "SELECT purge_import_files(:days)", days=ctx.settings.import_retention_days)
+    return purged

@@ -1,0 +1,1 @@
+DROP FUNCTION purge_import_files(integer);
