@@ -42,11 +42,11 @@ def ignore_interrupts() -> None:
 
 
 def start_dev(
-    home: Path, port: int, *, interrupts_ignored: bool = False, **extra_env: str
+    home: Path, port: int, *, interrupts_ignored: bool = False, demo: bool = False, **extra_env: str
 ) -> tuple[subprocess.Popen[str], float]:
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ayni", "dev", "--no-web"],
+        [sys.executable, "-m", "ayni", "dev", "--no-web", *([] if demo else ["--no-demo"])],
         env=dev_env(home, port, **extra_env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -119,7 +119,7 @@ def running_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDev
     controller = Controller(MaildirSink(mail), hostname="127.0.0.1", port=free_port())
     controller.start()
     home, port = new_home(tmp_path_factory.mktemp("dev")), free_port()
-    process, _ = start_dev(home, port, SMTP_URL=f"smtp://127.0.0.1:{controller.port}")
+    process, _ = start_dev(home, port, demo=True, SMTP_URL=f"smtp://127.0.0.1:{controller.port}")
     try:
         assert process.stdout is not None
         printed = "".join(iter_until(process.stdout, "Ctrl-C stops everything."))
@@ -182,6 +182,24 @@ def test_dev_killed_leaves_no_orphans(home: Path) -> None:
     # Started again the way a script's `ayni dev &` starts it, with SIGINT ignored: Ctrl-C still stops it.
     process, _ = start_dev(home, free_port(), interrupts_ignored=True)
     assert stop_dev(process) is not None and process.returncode == 0
+
+
+@pytest.mark.slow
+def test_dev_creates_the_demo_company_on_a_fresh_home(running_dev: RunningDev) -> None:
+    """`ayni demo` through the real import path, alongside the running stack; its sign-in works."""
+    assert "creating the demo company (100,000 lines" in running_dev.printed
+    assert running_dev.process.stdout is not None
+    [*_, ready] = iter_until(running_dev.process.stdout, "demo ready")
+    email, password = ready.split("demo sign-in: ")[1].strip().split(" / ")
+    base = f"http://127.0.0.1:{running_dev.port}/api/v1"
+    login = httpx.post(f"{base}/auth/login", json={"email": email, "password": password}, timeout=30)
+    assert login.status_code == 200, login.text
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    [company] = httpx.get(f"{base}/companies", headers=headers, timeout=30).json()["items"]
+    assert (company["name"], company["role"]) == ("Almacenes Ayni Demo SpA", "owner")
+    [record] = httpx.get(f"{base}/companies/{company['id']}/imports", headers=headers, timeout=30).json()["items"]
+    assert record["status"] == "succeeded" and record["summary"]["lines_loaded"] == 100_000, record
+    assert (running_dev.home / "demo-sign-in.txt").read_text(encoding="utf-8").strip() in ready
 
 
 @pytest.mark.slow
