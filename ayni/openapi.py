@@ -5,6 +5,7 @@ schemathesis, in tests/test_contract.py) can hold the API to it."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from typing import Any, get_args
@@ -167,7 +168,9 @@ def _responses(route: ApiRoute) -> dict[str, Any]:
         if content:
             answer["content"] = content
         if route.links and status == route.status_code:
-            answer["links"] = route.links
+            answer["links"] = copy.deepcopy(
+                route.links
+            )  # the document's own: a reader that adds to it (a fuzzer) changes no route
         if route.response_headers and status == route.status_code:
             answer["headers"] = {h: {"required": True, "schema": {"type": "string"}} for h in route.response_headers}
         responses[str(status)] = answer

@@ -18,11 +18,13 @@ import pytest
 import redis
 import schemathesis
 from hypothesis import HealthCheck, seed, settings
+from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 
 from ayni import ratelimit
 from ayni.app import create_app, openapi_document
 from ayni.config import load_settings
+from ayni.sales.schemas import UPLOAD_TYPES
 from tests.accounts import PASSWORD, create_user, login
 from tests.conftest import make_env
 from tests.servers import LiveServer
@@ -37,6 +39,11 @@ EXAMPLES = settings(
     suppress_health_check=list(HealthCheck),
     deadline=None,
 )
+
+# A sales upload's body: a small CSV, or any bytes (the worker decides what they are; the API only stores them).
+_FILES = st.one_of(st.just(b"Fecha,Producto,Total\n08-10-2025 18:57,Pan,1290\n"), st.binary(max_size=256))
+for _media_type in UPLOAD_TYPES:
+    schemathesis.openapi.media_type(_media_type, _FILES)
 
 DOCUMENT = openapi_document("Ayni")  # what the app serves (tests/test_openapi.py: CLI and HTTP agree)
 
@@ -55,6 +62,8 @@ STATEFUL_REFUSALS = {
     "/api/v1/companies": [422],
     "/api/v1/companies/{company_id}": [422],
     "/api/v1/invitations/accept": [400],
+    # An empty file (422 empty-file).
+    "/api/v1/companies/{company_id}/imports": [422],
 }
 SIGNED_IN_PATHS = {path for path, ops in DOCUMENT["paths"].items() if any("security" in op for op in ops.values())}
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]
