@@ -141,7 +141,7 @@ def test_imports_down_the_layers_are_allowed() -> None:
 
 def test_the_api_never_loads_the_import_engine() -> None:
     """polars (tens of MiB) runs in the worker only: the API declares the sales actors by name
-    (`ayni.jobs.catalog.imported_on_first_run`) and imports none of the modules that parse or load."""
+    (`ayni.jobs.catalog.ImportedOnFirstRun`) and imports none of the modules that parse or load."""
     probe = (
         "import sys; from ayni.app import create_app; from ayni.config import load_settings;"
         "create_app(load_settings({'DATABASE_URL': 'postgresql://x@127.0.0.1/x', 'REDIS_URL': 'redis://127.0.0.1'}));"

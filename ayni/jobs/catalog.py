@@ -40,18 +40,18 @@ class ActorSpec:
     max_backoff_ms: int = 300_000
 
 
-def imported_on_first_run(path: str) -> Callable[..., Coroutine[Any, Any, Any]]:
+@dataclass(frozen=True)
+class ImportedOnFirstRun:
     """The function at `path` ("package.module:function"), imported when it first runs: an actor whose work
     needs a heavy library (the sales import's engine) is declared in every process that enqueues it (the API)
-    without that process importing the library."""
-    module_name, _, name = path.partition(":")
+    without that process importing the library. A plain object, so the catalog pickles to worker processes."""
 
-    async def run(*args: Any, **kwargs: Any) -> Any:
+    path: str
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        module_name, _, name = self.path.partition(":")
         function = getattr(importlib.import_module(module_name), name)
         return await function(*args, **kwargs)
-
-    run.__name__ = name
-    return run
 
 
 @dataclass(frozen=True)

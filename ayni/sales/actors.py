@@ -3,7 +3,7 @@ only the worker imports: the API's broker knows these actors by name and options
 
 from __future__ import annotations
 
-from ayni.jobs.catalog import ActorSpec, PeriodicTask, imported_on_first_run
+from ayni.jobs.catalog import ActorSpec, ImportedOnFirstRun, PeriodicTask
 
 _JOBS = "ayni.sales.jobs"
 # A million-line file is analysed in seconds and loaded in tens of seconds; the limits leave room for a loaded
@@ -11,20 +11,20 @@ _JOBS = "ayni.sales.jobs"
 _TEN_MINUTES_MS = 600_000
 
 ANALYZE_IMPORT = ActorSpec(
-    name="analyze_import", fn=imported_on_first_run(f"{_JOBS}:analyze_import"), queue="imports",
+    name="analyze_import", fn=ImportedOnFirstRun(f"{_JOBS}:analyze_import"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip
 RUN_IMPORT = ActorSpec(
-    name="run_import", fn=imported_on_first_run(f"{_JOBS}:run_import"), queue="imports", time_limit_ms=_TEN_MINUTES_MS
+    name="run_import", fn=ImportedOnFirstRun(f"{_JOBS}:run_import"), queue="imports", time_limit_ms=_TEN_MINUTES_MS
 )
 REVERT_IMPORT = ActorSpec(
-    name="revert_import", fn=imported_on_first_run(f"{_JOBS}:revert_import"), queue="imports",
+    name="revert_import", fn=ImportedOnFirstRun(f"{_JOBS}:revert_import"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip
 FILL_DEMO_COMPANY = ActorSpec(
-    name="fill_demo_company", fn=imported_on_first_run("ayni.sales.demo_seed:fill_demo_company"), queue="imports",
+    name="fill_demo_company", fn=ImportedOnFirstRun("ayni.sales.demo_seed:fill_demo_company"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip
 PURGE_UPLOADED_FILES = PeriodicTask(
-    name="purge_uploaded_files", period_seconds=3600, run=imported_on_first_run(f"{_JOBS}:purge_uploaded_files")
+    name="purge_uploaded_files", period_seconds=3600, run=ImportedOnFirstRun(f"{_JOBS}:purge_uploaded_files")
 )
