@@ -16,9 +16,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -105,6 +109,49 @@ def rss_mb(pid: int, *, tree: bool = True) -> float:
                 if line.startswith("VmRSS:"):
                     total_kib += int(line.split()[1])
     return total_kib / 1024
+
+
+class PeakRss:
+    """The highest RSS of `pid` and its descendants, in MiB, while the `with` block runs: sampled with psutil
+    every `interval` seconds in a thread (a spike shorter than that may be missed). `before` is the sample
+    taken on entry; `peak_at` the time.perf_counter() of the highest."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.process = psutil.Process(pid)
+        self.interval = interval
+        self.before = 0.0
+        self.peak = 0.0
+        self.peak_at = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_done, name=f"rss-{pid}", daemon=True)
+
+    def sample(self) -> float:
+        total = 0
+        for one in [self.process, *self.process.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):  # a child may end between the listing and the reading
+                total += one.memory_info().rss
+        return total / 1_048_576
+
+    def _sample_until_done(self) -> None:
+        while not self._done.wait(self.interval):
+            self._record(self.sample())
+
+    def _record(self, rss: float) -> None:
+        if rss > self.peak:
+            self.peak, self.peak_at = rss, time.perf_counter()
+
+    def __enter__(self) -> PeakRss:
+        self.before = self.peak = self.sample()
+        self.peak_at = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._done.set()
+        self._thread.join()
+        self._record(self.sample())
 
 
 def cpu_tree(pid: int) -> float:

@@ -18,11 +18,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from uuid import UUID
 
+import imports
 import load
 import procs
 import raw_dramatiq
 import redis
+
+from ayni.sales.demo_company import DEMO_COMPANY, demo_company_fields, demo_location_fields
 
 KEYS = [
     "health_vs_ceiling",
@@ -37,6 +41,10 @@ KEYS = [
     "jobs_vs_raw_dramatiq",
     "reset_timing_gap_ms",
     "resend_timing_gap_ms",
+    "import_1m_s",
+    "import_vs_copy",
+    "import_worker_rss_mb",
+    "upload_api_rss_delta_mb",
 ]
 
 
@@ -50,10 +58,36 @@ class Plan:
     cold_starts: int
     c1000_s: float
     jobs: int
+    import_lines: int
+    import_reps: int
 
 
-QUICK = Plan("quick", warmup_s=3, run_s=5, reps=3, login_s=5, cold_starts=3, c1000_s=10, jobs=1000)
-FULL = Plan("full", warmup_s=5, run_s=15, reps=5, login_s=10, cold_starts=5, c1000_s=30, jobs=3000)
+QUICK = Plan(
+    "quick",
+    warmup_s=3,
+    run_s=5,
+    reps=3,
+    login_s=5,
+    cold_starts=3,
+    c1000_s=10,
+    jobs=1000,
+    import_lines=200_000,
+    import_reps=1,
+)
+FULL = Plan(
+    "full",
+    warmup_s=5,
+    run_s=15,
+    reps=5,
+    login_s=10,
+    cold_starts=5,
+    c1000_s=30,
+    jobs=3000,
+    import_lines=1_000_000,
+    import_reps=3,
+)
+# The warm-up import: the worker imports polars and the sales jobs on its first import, once in its life.
+WARM_UP_LINES = 1_000
 
 
 @dataclass
@@ -473,6 +507,103 @@ class Bench:
             self.table.notes.append(f"{route}: the two ranges {'overlap' if overlap else 'DO NOT overlap'}")
         client.close()
 
+    def imports(self) -> None:
+        """Sales imports (issue 13): the demo file over HTTP into a new demo-like company of the bench's account,
+        loaded by a fresh `ayni worker` (after a small warm-up import), then plain COPY of the same rows; the two
+        alternate, `import_reps` times."""
+        keys = ("import_1m_s", "import_vs_copy", "import_worker_rss_mb", "upload_api_rss_delta_mb")
+        if not self.token:
+            for key in keys:
+                self.table.add(key, "", [], key)
+            return
+        plan = self.plan
+        say(f"imports: writing the demo file ({plan.import_lines:,} lines) and a {WARM_UP_LINES:,}-line one")
+        demo, warm_up = self.workdir / "demo-sales.csv", self.workdir / "warm-up-sales.csv"
+        size = imports.write_demo(demo, plan.import_lines)
+        imports.write_demo(warm_up, WARM_UP_LINES)
+        worker = self.procs.start("import-worker", [*self.ayni, "worker"], self.server_core, self.env)
+        runs: list[imports.Measured] = []
+        try:
+            self.import_done(*self.upload(self.demo_company("Bench warm-up"), warm_up))
+            for rep in range(plan.import_reps):
+                runs.append(self.import_once(f"Bench imports {rep + 1}", demo, worker.pid))
+                say(
+                    f"  rep {rep + 1}: upload {runs[-1].upload_s:.1f} s, import {runs[-1].done.seconds:.1f} s, "
+                    f"COPY {runs[-1].copy_s:.1f} s"
+                )
+        except imports.ImportFailed as exc:
+            self.table.notes.append(f"imports: {exc}; import figures skipped")
+            for key in keys:
+                self.table.add(key, "", [], key)
+            return
+        finally:
+            self.procs.stop(worker)
+        quick = " (quick: 1M in full)" if plan is QUICK else ""
+        self.table.add(f"upload, {size / 1e6:.0f} MB streamed -> 201", "s", [r.upload_s for r in runs])
+        self.table.add(
+            f"import, {plan.import_lines:,} demo lines{quick}: 201 -> succeeded", "s",
+            [r.done.seconds for r in runs], "import_1m_s",
+        )  # fmt: skip
+        self.table.add("import: lines per second", "1/s", [r.lines_per_s for r in runs])
+        self.table.add("plain COPY of the same rows into a like table", "1/s", [r.copy_rows_per_s for r in runs])
+        self.table.add("import_vs_copy", "ratio", [r.lines_per_s / r.copy_rows_per_s for r in runs], "import_vs_copy")
+        self.table.add("worker RSS before the import", "MiB", [r.worker_rss.before for r in runs])
+        self.table.add(
+            "worker peak RSS during the import", "MiB", [r.worker_rss.peak for r in runs], "import_worker_rss_mb"
+        )
+        self.table.add("API RSS before the upload", "MiB", [r.api_rss.before for r in runs])
+        self.table.add(
+            "API RSS: peak during the upload - before", "MiB",
+            [r.api_rss.peak - r.api_rss.before for r in runs], "upload_api_rss_delta_mb",
+        )  # fmt: skip
+        last = runs[-1]
+        stages = ", ".join(f"{stage} at {seconds:.1f} s" for stage, seconds in last.done.stages.items())
+        self.table.notes.append(f"import stages first seen after the 201 (last rep): {stages}")
+        peak_s, peak_stage = last.worker_rss.peak_at - last.done.started, last.done.stage_at(last.worker_rss.peak_at)
+        self.table.notes.append(f"worker RSS peak (last rep) at {peak_s:.1f} s after the 201, in {peak_stage}")
+
+    def import_once(self, company: str, demo: Path, worker_pid: int) -> imports.Measured:
+        """One import of `demo` into a new company, then COPY of its lines; RSS sampled around both processes."""
+        assert self.api is not None
+        company_id = self.demo_company(company)
+        with procs.PeakRss(worker_pid) as worker_rss:
+            with procs.PeakRss(self.api.pid) as api_rss:
+                start = time.perf_counter()
+                _, import_id = self.upload(company_id, demo)
+                uploaded = time.perf_counter() - start
+            done = self.import_done(company_id, import_id)
+        rows, copy_s = imports.copy_seconds(self.servers.postgres.url, company_id, import_id, self.workdir)
+        if rows != done.lines_loaded:
+            raise imports.ImportFailed(f"COPY read {rows} lines of the import, which loaded {done.lines_loaded}")
+        return imports.Measured(uploaded, done, copy_s, worker_rss, api_rss)
+
+    def demo_company(self, name: str) -> UUID:
+        """A company like the demo one (Chile, its four branches as locations), named `name`."""
+        base = f"http://127.0.0.1:{self.api_port}/api/v1/companies"
+        status, answer = http_json("POST", base, {**demo_company_fields(), "name": name}, token=self.token)
+        if status != 201 or not isinstance(answer, dict):
+            raise imports.ImportFailed(f"creating a company answered {status}: {answer}")
+        company_id = UUID(answer["id"])
+        for location in DEMO_COMPANY.locations:
+            status, answer = http_json(
+                "POST", f"{base}/{company_id}/locations", demo_location_fields(location), token=self.token
+            )
+            if status != 201:
+                raise imports.ImportFailed(f"creating a location answered {status}: {answer}")
+        return company_id
+
+    def upload(self, company_id: UUID, path: Path) -> tuple[UUID, UUID]:
+        """(company id, import id) of `path` uploaded with start=auto."""
+        assert self.token is not None
+        status, answer = imports.upload(self.api_port, self.token, company_id, path)
+        if status != 201 or not isinstance(answer, dict):
+            raise imports.ImportFailed(f"the upload answered {status}: {answer}")
+        return company_id, UUID(answer["id"])
+
+    def import_done(self, company_id: UUID, import_id: UUID) -> imports.Done:
+        url = f"http://127.0.0.1:{self.api_port}/api/v1/companies/{company_id}/imports/{import_id}"
+        return imports.wait_done(lambda: http_json("GET", url, token=self.token))
+
     def ayni_jobs(self, db: object, count: int) -> tuple[float, float]:
         """`count` pings through POST /api/v1/jobs/ping, timed until every job row is succeeded."""
         start = time.perf_counter()
@@ -512,6 +643,7 @@ class Bench:
         self.many_connections()
         self.table.add("API RSS after the HTTP load", "MiB", [procs.rss_mb(self.api.pid)], "api_rss_mb")
         self.jobs()
+        self.imports()
         self.table.notes.append(f"load average at the end: {Path('/proc/loadavg').read_text().split()[:3]}")
 
     def close(self) -> None:
