@@ -8,6 +8,7 @@ from ayni.companies import actors as companies
 from ayni.jobs import actors as jobs
 from ayni.jobs.catalog import Catalog
 from ayni.sales import actors as sales
+from ayni.sales import retention
 
 CATALOG = Catalog(
     actors=(
@@ -20,5 +21,5 @@ CATALOG = Catalog(
         sales.REVERT_IMPORT,
         sales.FILL_DEMO_COMPANY,
     ),
-    tasks=(jobs.SWEEP_OUTBOX, jobs.PURGE_FINISHED_JOBS, auth.PURGE_EXPIRED_CREDENTIALS, sales.PURGE_UPLOADED_FILES),
+    tasks=(jobs.SWEEP_OUTBOX, jobs.PURGE_FINISHED_JOBS, auth.PURGE_EXPIRED_CREDENTIALS, retention.PURGE_UPLOADED_FILES),
 )

@@ -3,7 +3,7 @@ only the worker imports: the API's broker knows these actors by name and options
 
 from __future__ import annotations
 
-from ayni.jobs.catalog import ActorSpec, ImportedOnFirstRun, PeriodicTask
+from ayni.jobs.catalog import ActorSpec, ImportedOnFirstRun
 
 _JOBS = "ayni.sales.jobs"
 # A million-line file is analysed in seconds and loaded in tens of seconds; the limits leave room for a loaded
@@ -25,6 +25,3 @@ FILL_DEMO_COMPANY = ActorSpec(
     name="fill_demo_company", fn=ImportedOnFirstRun("ayni.sales.demo_seed:fill_demo_company"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip
-PURGE_UPLOADED_FILES = PeriodicTask(
-    name="purge_uploaded_files", period_seconds=3600, run=ImportedOnFirstRun(f"{_JOBS}:purge_uploaded_files")
-)

@@ -21,7 +21,7 @@ import polars as pl
 
 from ayni.companies import store as company_store
 from ayni.db import UNAVAILABLE_ERRORS
-from ayni.jobs.catalog import JobContext, TaskContext
+from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
 from ayni.sales.formats import detect_formats
 from ayni.sales.headers import map_headers
@@ -325,13 +325,3 @@ async def revert_import(ctx: JobContext, *, company_id: str, import_id: str) -> 
         removed = await undo_import(conn, cid, iid)
         await store.move(conn, cid, iid, Event.REVERTED, phase="reverted")
     return {"lines_removed": removed}
-
-
-# Retention
-
-
-async def purge_uploaded_files(ctx: TaskContext) -> int:
-    """Delete the files of imports that ended more than IMPORT_RETENTION_DAYS ago (every company's: a function
-    of the migrations that runs as the tables' owner, since no tenant is set here)."""
-    purged: int = await fetch_value(ctx.db, "SELECT purge_import_files(:days)", days=ctx.settings.import_retention_days)
-    return purged
