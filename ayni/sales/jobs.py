@@ -17,17 +17,19 @@ from functools import wraps
 from typing import Any, Literal
 from uuid import UUID
 
+import asyncpg
 import polars as pl
 
 from ayni.companies import store as company_store
 from ayni.db import UNAVAILABLE_ERRORS
 from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
+from ayni.sales.actors import RUN_IMPORT
 from ayni.sales.formats import detect_formats
 from ayni.sales.headers import map_headers
 from ayni.sales.load import LoadRefused, LoadSummary, load_import, undo_import
 from ayni.sales.parse import Parsed, parse_lines
-from ayni.sales.preview import KnownLocation, build_preview
+from ayni.sales.preview import KnownLocation, build_preview, location_matcher
 from ayni.sales.reading import DateFormat, Field, NumberFormat, Reading, reading_from_json
 from ayni.sales.rejected import first_errors, rejected_csv
 from ayni.sales.sources import RawTable, UnreadableFile, read_table
@@ -41,6 +43,13 @@ logger = logging.getLogger("ayni.sales")
 MAX_REJECTED_SHARE = 0.10
 # pg_advisory_xact_lock(key1, key2): key1 names "a company's imports", key2 is the company.
 _IMPORT_LOCK = 0x5A1E5
+_LOCK_WAIT_S = RUN_IMPORT.time_limit_ms / 1000
+
+
+async def _lock_company_imports(conn: asyncpg.Connection, cid: UUID) -> None:
+    """Wait for the company's other import or undo to end: as long as a job may run, not the pool's command
+    timeout (30 s), which a large import holds the lock for longer than on a busy machine."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid), timeout=_LOCK_WAIT_S)
 
 
 class ImportRefused(Exception):
@@ -96,8 +105,12 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
-        if work is None or work["status"] != "analyzing":
-            return {"skipped": True}
+    if work is not None and work["status"] == "importing" and work["start_mode"] == "auto":
+        # This job went on to the load itself and its worker died there: the redelivered message loads it.
+        return await run_import(ctx, company_id=company_id, import_id=import_id)
+    if work is None or work["status"] != "analyzing":
+        return {"skipped": True}
+    async with tenant(ctx.db, company_id=cid):
         data = await storage.read_file(ctx.db, cid, iid, "upload")
         facts = await _company_facts(ctx, cid)
     try:
@@ -171,15 +184,16 @@ async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dic
                 f"{rejected} of {rows_total} rows were rejected (more than 10 %): nothing was imported. Check the "
                 "column mapping and formats, or correct the rows listed."
             )
-        targets = location_targets(parsed.lines, options, work["preview"], facts.locations)
     except (ImportRefused, UnreadableFile) as exc:
         await _fail(ctx, cid, iid, str(exc), errors=errors)
         return {"status": "failed"}
     try:
-        summary = await _load(ctx, cid, iid, raw, parsed, targets, options.get("mode", "replace"), errors)
-    except LoadRefused as exc:  # its transaction rolled back: nothing of the import is in the figures
+        summary = await _load(ctx, cid, iid, raw, parsed, options, work["preview"], errors)
+    except (LoadRefused, ImportRefused) as exc:  # its transaction rolled back: nothing of the import is in the figures
         await _fail(ctx, cid, iid, str(exc), errors=errors)
         return {"status": "failed"}
+    if summary is None:
+        return {"skipped": True}
     return {"status": "succeeded", "lines_loaded": summary.lines_loaded}
 
 
@@ -210,8 +224,8 @@ def location_targets(
     lines: pl.DataFrame, options: Mapping[str, Any], preview: Mapping[str, Any], known: list[KnownLocation]
 ) -> dict[str | None, UUID | Literal["new"]]:
     """Each location name of the file -> a location of the company or "new": the user's choice, else the
-    analysis's match, else new. A file without a location column goes to `location_id`, or to the company's only
-    location."""
+    analysis's match, else a match among `known` (a location another import created since the analysis), else
+    new. A file without a location column goes to `location_id`, or to the company's only location."""
     ids = {location.id for location in known}
     names: list[str | None] = lines.get_column("location").unique().to_list()
     if names == [None] or not names:
@@ -224,11 +238,12 @@ def location_targets(
             raise ImportRefused(f"No location {chosen} in this company; choose one of its locations.")
         return {None: UUID(str(chosen))}
     matched = {entry["name"]: entry.get("match") for entry in preview.get("locations", [])}
+    current = location_matcher(known)
     choices: Mapping[str, str] = options.get("locations", {})
     targets: dict[str | None, UUID | Literal["new"]] = {}
     for name in names:
         choice = choices.get(name) if name is not None else None
-        target = choice or (matched.get(name) if name is not None else None)
+        target = choice or (matched.get(name) or current(name) if name is not None else None)
         if target is None or target == "new":
             targets[name] = "new"
         elif UUID(str(target)) in ids:
@@ -244,20 +259,28 @@ async def _load(
     iid: UUID,
     raw: RawTable,
     parsed: Parsed,
-    targets: Mapping[str | None, UUID | Literal["new"]],
-    mode: Literal["replace", "append"],
+    options: Mapping[str, Any],
+    preview: Mapping[str, Any],
     errors: list[dict[str, Any]],
-) -> LoadSummary:
+) -> LoadSummary | None:
     async def progress(phase: str, done: int, total: int) -> None:
         await _progress(ctx, cid, iid, phase, done, total)
 
     rejected = await asyncio.to_thread(rejected_csv, raw, parsed.rejects)
     async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
         conn = connection.raw_connection
-        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid))
+        await _lock_company_imports(conn, cid)
+        work = await store.work_of(conn, cid, iid)
+        if work is None or work["status"] != "importing":
+            return None  # a second delivery of the message, whose first run loaded the file meanwhile
+        # Under the lock: an import of the company that committed since this one's analysis may have created
+        # the locations this file names; matched now, its lines join them instead of making namesakes.
+        known = (await _company_facts(ctx, cid)).locations
+        targets = location_targets(parsed.lines, options, preview, known)
         summary = await load_import(
-            conn, company_id=cid, import_id=iid, lines=parsed.lines, locations=targets, mode=mode, progress=progress
-        )
+            conn, company_id=cid, import_id=iid, lines=parsed.lines, locations=targets,
+            mode=options.get("mode", "replace"), progress=progress,
+        )  # fmt: skip
         if rejected:
             await storage.delete_file(conn, cid, iid, "rejected")
             await storage.store_file(conn, cid, iid, "rejected", storage.chunks_of_bytes(rejected))
@@ -318,7 +341,7 @@ async def revert_import(ctx: JobContext, *, company_id: str, import_id: str) -> 
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
         conn = connection.raw_connection
-        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid))
+        await _lock_company_imports(conn, cid)
         work = await store.work_of(conn, cid, iid)
         if work is None or work["status"] != "reverting":
             return {"skipped": True}

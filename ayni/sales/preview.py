@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -182,17 +182,20 @@ def _locations(
     if Field.LOCATION not in mapping:
         only = str(known[0].id) if len(known) == 1 else None
         return [{"name": None, "lines": raw.rows_total, "match": only}]
+    match = location_matcher(known)
+    counts = raw.frame.get_column(mapping[Field.LOCATION]).drop_nulls().value_counts(sort=True, name="lines")
+    return [{"name": name, "lines": lines, "match": _str_or_none(match(name))} for name, lines in counts.iter_rows()]
+
+
+def location_matcher(known: Sequence[KnownLocation]) -> Callable[[str], UUID | None]:
+    """The location of `known` a file's location name stands for, if any (compared by `location_key`)."""
     by_key: dict[str, UUID] = {}
     for location in known:
         # A name beats a code: "Centro" is the location named so before the one coded so.
         by_key.setdefault(location_key(location.name), location.id)
     for location in known:
         by_key.setdefault(location_key(location.code), location.id)
-    counts = raw.frame.get_column(mapping[Field.LOCATION]).drop_nulls().value_counts(sort=True, name="lines")
-    return [
-        {"name": name, "lines": lines, "match": _str_or_none(by_key.get(location_key(name)))}
-        for name, lines in counts.iter_rows()
-    ]
+    return lambda name: by_key.get(location_key(name))
 
 
 def _str_or_none(value: UUID | None) -> str | None:

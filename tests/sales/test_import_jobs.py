@@ -1,0 +1,377 @@
+"""Imports run by real worker processes: a worker killed in the middle of a load, imports at the same time (of one
+company, of two), and the retention of uploaded files (DESIGN.md "Sales imports").
+
+The tests hold the load where they need it with the locks the load itself takes (the company's advisory lock, the
+company's row), seen in pg_stat_activity: nothing depends on timing but the generous waits (and one hold of the
+lock that outlasts the pool's command timeout on purpose)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from ayni.actors import CATALOG
+from ayni.config import Settings
+from ayni.db import make_database
+from ayni.jobs.broker import make_broker
+from ayni.jobs.catalog import TaskContext
+from ayni.sales.retention import PURGE_UPLOADED_FILES
+from ayni.sales.demo import write_demo_csv
+from tests.accounts import sql
+from tests.companies.conftest import C, Person, Team
+from tests.workers import WorkerProcess
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# Two 100k-line imports on a loaded 2-core machine, plus Dramatiq's redelivery of a dead worker's message (~20 s).
+WAIT_S = 240
+# ayni/sales/jobs.py: pg_advisory_xact_lock(_IMPORT_LOCK, hashtext(company_id)) serialises a company's imports.
+IMPORT_LOCK = 0x5A1E5
+# ayni/db.py: the pool's asyncpg command_timeout, the longest a statement of the worker may last by default.
+POOL_COMMAND_TIMEOUT_S = 30
+ROLLUP_MEASURES = ", ".join(
+    ("revenue", "returns", "discounts", "cost", "costed_revenue", "units", "units_returned", "tickets",
+     "return_tickets", "lines", "customers")
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A company and a member of it who runs its imports."""
+
+    company: uuid.UUID
+    person: Person
+
+
+def importers(team: Team) -> tuple[Importer, Importer]:
+    """The team's company (its manager imports) and the other company (its owner imports)."""
+    return Importer(team.company, team.people["manager"]), Importer(team.other_company, team.people["outsider"])
+
+
+# Over HTTP, as a user does
+
+
+def upload(client: httpx.Client, who: Importer, filename: str, data: bytes, **query: str) -> str:
+    response = client.post(
+        f"{C}/{who.company}/imports",
+        content=data,
+        params={"filename": filename, **query},
+        headers={**who.person.headers, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 201, response.text
+    import_id: str = response.json()["id"]
+    return import_id
+
+
+def record_of(client: httpx.Client, who: Importer, import_id: str) -> dict[str, Any]:
+    response = client.get(f"{C}/{who.company}/imports/{import_id}", headers=who.person.headers)
+    assert response.status_code == 200, response.text
+    record: dict[str, Any] = response.json()
+    return record
+
+
+def wait_for_status(client: httpx.Client, who: Importer, import_id: str, *statuses: str) -> dict[str, Any]:
+    deadline = time.monotonic() + WAIT_S
+    while (record := record_of(client, who, import_id))["status"] not in statuses:
+        assert time.monotonic() < deadline, f"import still {record['status']} after {WAIT_S} s: {record}"
+        time.sleep(0.2)
+    return record
+
+
+def start(client: httpx.Client, who: Importer, import_id: str) -> None:
+    response = client.post(f"{C}/{who.company}/imports/{import_id}/start", json={}, headers=who.person.headers)
+    assert response.status_code == 202, response.text
+
+
+def submit(client: httpx.Client, who: Importer, filename: str, data: bytes, start_mode: str) -> str:
+    """Upload the file and start it: by itself (start=auto), or by the user once it is `ready`."""
+    import_id = upload(client, who, filename, data, start=start_mode)
+    if start_mode == "manual":
+        ready = wait_for_status(client, who, import_id, "ready", "failed")
+        assert ready["status"] == "ready" and ready["preview"]["ready"], ready
+        start(client, who, import_id)
+    return import_id
+
+
+def imported(client: httpx.Client, who: Importer, filename: str, data: bytes, start_mode: str = "auto") -> str:
+    """Import the file and wait for its success."""
+    import_id = submit(client, who, filename, data, start_mode)
+    done = wait_for_status(client, who, import_id, "succeeded", "failed")
+    assert done["status"] == "succeeded", done
+    return import_id
+
+
+# In the database, as its owner (no row-level security)
+
+
+def snapshot(database_url: str, company: uuid.UUID) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything an import changes in a company's figures, named by location name and product key rather than
+    by ids, so that two companies' figures compare."""
+    located = "JOIN locations l ON (l.company_id, l.id) = (r.company_id, r.location_id)"
+    product = "JOIN products p ON (p.company_id, p.id) = (r.company_id, r.product_id)"
+    queries = {
+        "companies": "SELECT data_version FROM companies r WHERE id = %(c)s",
+        "locations": "SELECT name, code FROM locations r WHERE company_id = %(c)s ORDER BY 1, 2",
+        "products": "SELECT key, sku, name, category FROM products r WHERE company_id = %(c)s ORDER BY 1",
+        "sale_lines": f"""SELECT l.name, count(*), count(DISTINCT r.ticket), sum(r.quantity), sum(r.amount),
+                                 sum(r.cost), sum(r.discount), count(r.customer), sum(r.hour), min(r.sold_at),
+                                 max(r.sold_at)
+                          FROM sale_lines r {located} WHERE r.company_id = %(c)s GROUP BY 1 ORDER BY 1""",  # noqa: S608
+        "sales_daily": f"""SELECT l.name, r.day, {ROLLUP_MEASURES}
+                           FROM sales_daily r {located} WHERE r.company_id = %(c)s ORDER BY 1, 2""",  # noqa: S608
+        "sales_hourly": f"""SELECT l.name, r.day, r.hour, {ROLLUP_MEASURES}
+                            FROM sales_hourly r {located} WHERE r.company_id = %(c)s ORDER BY 1, 2, 3""",  # noqa: S608
+        "sales_daily_products": f"""SELECT l.name, r.day, p.key, {ROLLUP_MEASURES}
+                                    FROM sales_daily_products r {located} {product}
+                                    WHERE r.company_id = %(c)s ORDER BY 1, 2, 3""",  # noqa: S608
+    }
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        return {table: conn.execute(query, {"c": company}).fetchall() for table, query in queries.items()}
+
+
+def revenue_by_location(database_url: str, company: uuid.UUID) -> dict[str, Decimal]:
+    rows = sql(
+        database_url,
+        """SELECT l.name, sum(d.revenue) FROM sales_daily d
+           JOIN locations l ON (l.company_id, l.id) = (d.company_id, d.location_id)
+           WHERE d.company_id = %s GROUP BY l.name""",
+        (company,),
+    )
+    return dict(rows)
+
+
+def lines_count(database_url: str, company: uuid.UUID) -> int:
+    [(count,)] = sql(database_url, "SELECT count(*) FROM sale_lines WHERE company_id = %s", (company,))
+    return int(count)
+
+
+@contextmanager
+def company_lock_held(database_url: str, company: uuid.UUID) -> Iterator[psycopg.Connection]:
+    """The company's import lock, held by a session of the test until the block ends."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (IMPORT_LOCK, str(company)))
+        yield conn
+
+
+@contextmanager
+def company_row_locked(database_url: str, company: uuid.UUID) -> Iterator[psycopg.Connection]:
+    """The company's row, locked as an UPDATE of it does: a load runs to its last statement (the bump of the
+    company's data_version) and waits there, everything else written and not committed."""
+    with psycopg.connect(database_url) as conn:
+        conn.execute("SELECT 1 FROM companies WHERE id = %s FOR NO KEY UPDATE", (company,))
+        yield conn
+        conn.rollback()
+
+
+def waiting_behind(database_url: str, holder: psycopg.Connection, count: int, query_like: str) -> list[int]:
+    """The backends blocked by `holder`'s locks once there are `count` of them, their queries LIKE `query_like`
+    (seen from a session of its own: a transaction sees pg_stat_activity as it was when it first looked)."""
+    holder_pid = holder.info.backend_pid
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        rows = sql(
+            database_url,
+            "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid)) AND query LIKE %s",
+            (holder_pid, query_like),
+        )
+        if len(rows) == count:
+            return [pid for (pid,) in rows]
+        assert time.monotonic() < deadline, f"{len(rows)} backends waiting on the test's lock, not {count}"
+        time.sleep(0.1)
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, f"not {what} after {WAIT_S} s"
+        time.sleep(0.1)
+
+
+def demo_file(tmp_path: Path, lines: int) -> bytes:
+    """The demo company's POS export (Spanish headers, a branch column), `lines` lines over two years."""
+    path = tmp_path / f"demo_{lines}.csv"
+    write_demo_csv(path, lines=lines, end=date(2025, 12, 31))
+    return path.read_bytes()
+
+
+def one_branch(demo: bytes, branch: str) -> bytes:
+    """The lines of one branch of a demo file (its fourth column)."""
+    header, *lines = demo.splitlines(keepends=True)
+    return header + b"".join(line for line in lines if line.split(b";")[3] == branch.encode())
+
+
+# A worker killed during the load
+
+
+@pytest.mark.parametrize("start_mode", ["manual", "auto"])
+def test_a_worker_killed_mid_load_leaves_no_trace_and_the_redelivered_job_loads_it_all(
+    client: httpx.Client,
+    team: Team,
+    worker_env: dict[str, str],
+    database_url: str,
+    tmp_path: Path,
+    start_mode: str,
+) -> None:
+    """The worker dies (SIGKILL) with every line, product, location and rollup of the import written and not
+    committed, on top of an earlier import whose days the file replaces. Nothing of it stays; a new worker gets
+    the message again and ends with exactly what a company that imported the same files undisturbed has."""
+    earlier, big = one_branch(demo_file(tmp_path, 2_000), "Concepción"), demo_file(tmp_path, 100_000)
+    killed, undisturbed = importers(team)
+    first = WorkerProcess(worker_env, tmp_path / "first.log").start()
+    try:
+        for who in (killed, undisturbed):
+            imported(client, who, "ventas_enero.csv", earlier)
+        imported(client, undisturbed, "ventas.csv", big, start_mode)
+        before = snapshot(database_url, killed.company)
+        assert [name for name, _ in before["locations"]] == ["Concepción"]  # the file names three more
+        with company_row_locked(database_url, killed.company) as holder:
+            import_id = submit(client, killed, "ventas.csv", big, start_mode)
+            [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
+            assert record_of(client, killed, import_id)["progress"]["phase"] == "rollups"
+            first.signal(signal.SIGKILL)
+            assert first.process is not None
+            first.process.wait(WAIT_S)
+            killed_at = time.monotonic()
+        # The dead worker's transaction ends when its backend finds the client gone.
+        wait_until(lambda: not sql(database_url, "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (blocked,)), "gone")
+        assert snapshot(database_url, killed.company) == before
+        assert record_of(client, killed, import_id)["status"] == "importing"
+    finally:
+        first.stop()
+
+    second = WorkerProcess(worker_env, tmp_path / "second.log").start()
+    try:
+        done = wait_for_status(client, killed, import_id, "succeeded", "failed")
+        print(f"SIGKILL to the redelivered import's success: {time.monotonic() - killed_at:.1f} s")
+        assert done["status"] == "succeeded", (done, second.log())
+        assert done["summary"]["lines_loaded"] == 100_000
+    finally:
+        second.stop()
+    after = snapshot(database_url, killed.company)
+    assert after == snapshot(database_url, undisturbed.company)
+    assert len(after["locations"]) == 4 and after["products"] != before["products"]
+    [(status, attempts)] = sql(
+        database_url,
+        "SELECT status, attempts FROM jobs WHERE actor = %s ORDER BY created_at DESC LIMIT 1",
+        ("run_import" if start_mode == "manual" else "analyze_import",),
+    )
+    assert (status, attempts) == ("succeeded", 2)  # the killed attempt, and the redelivery
+
+
+# Imports at the same time
+
+
+def template_days(first: int, last: int) -> bytes:
+    """The English template's lines of the October days first..last (its dates are MM/DD/YYYY)."""
+    header, *lines = (FIXTURES / "template_en.csv").read_bytes().splitlines(keepends=True)
+    return header + b"".join(line for line in lines if first <= int(line[3:5]) <= last)
+
+
+def test_imports_of_one_company_wait_for_each_other_and_both_land(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+) -> None:
+    """Two parts of the English template that share the days 14 to 20, imported at once (replace mode) while the
+    company's lock is taken, for longer than any one statement may last: both wait for it, and the figures are
+    the whole template's, the shared days once, in the locations the first to load created."""
+    who, _ = importers(team)
+    with company_lock_held(database_url, who.company) as holder:
+        ids = [
+            upload(client, who, "october_1.csv", template_days(1, 20), start="auto"),
+            upload(client, who, "october_2.csv", template_days(14, 31), start="auto"),
+        ]
+        waiters = waiting_behind(database_url, holder, 2, "%pg_advisory_xact_lock%")  # both worker threads
+        time.sleep(POOL_COMMAND_TIMEOUT_S + 5)  # as a large import of the company holds it on a busy machine
+        assert waiting_behind(database_url, holder, 2, "%pg_advisory_xact_lock%") == waiters
+        assert [record_of(client, who, i)["status"] for i in ids] == ["importing", "importing"]
+    done = [wait_for_status(client, who, i, "succeeded", "failed") for i in ids]
+    assert [d["status"] for d in done] == ["succeeded", "succeeded"], done
+    assert [d["summary"]["lines_loaded"] for d in done] == [15, 18]
+    assert sql(database_url, "SELECT attempts FROM jobs") == [(1,), (1,)]  # no retry: the waits were not errors
+    # The whole template (expected.json, totals checked by hand): 26 lines in two locations.
+    assert lines_count(database_url, who.company) == 26
+    locations = sql(database_url, "SELECT name FROM locations WHERE company_id = %s ORDER BY 1", (who.company,))
+    assert locations == [("Downtown",), ("Mall",)]  # the second import found them made, and made no namesakes
+    assert revenue_by_location(database_url, who.company) == {
+        "Downtown": Decimal("1850.98"),
+        "Mall": Decimal("4345.98"),
+    }
+
+
+def test_imports_of_two_companies_run_side_by_side(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+) -> None:
+    """One company's import waits at its lock, in one of the worker's two threads, while another company's import
+    runs from start to end in the other."""
+    waiting, running = importers(team)
+    template = (FIXTURES / "template_en.csv").read_bytes()
+    with company_lock_held(database_url, waiting.company) as holder:
+        held = upload(client, waiting, "template_en.csv", template, start="auto")
+        waiting_behind(database_url, holder, 1, "%pg_advisory_xact_lock%")
+        other = upload(client, running, "template_en.csv", template, start="auto")
+        assert wait_for_status(client, running, other, "succeeded", "failed")["status"] == "succeeded"
+        assert record_of(client, waiting, held)["status"] == "importing"
+        assert lines_count(database_url, waiting.company) == 0
+    assert wait_for_status(client, waiting, held, "succeeded", "failed")["status"] == "succeeded"
+    for who in (waiting, running):
+        assert revenue_by_location(database_url, who.company) == {
+            "Downtown": Decimal("1850.98"),
+            "Mall": Decimal("4345.98"),
+        }
+
+
+# Retention of uploaded files
+
+
+async def _purge(settings: Settings) -> int:
+    """The periodic task, as the worker's scheduler runs it: as ayni_app, with no company set."""
+    context = TaskContext(settings, make_database(settings), make_broker(settings, CATALOG.actors))
+    await context.db.connect()
+    try:
+        return await PURGE_UPLOADED_FILES.run(context)
+    finally:
+        await context.db.disconnect()
+        context.broker.close()
+
+
+def test_uploaded_files_go_after_the_retention_period_and_the_figures_stay(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str, app_settings: Settings
+) -> None:
+    """Imports that ended more than IMPORT_RETENTION_DAYS ago lose their upload and rejected.csv, in every company
+    (the task sets no company: a SECURITY DEFINER function of the migrations does it); a younger one keeps them."""
+    mine, theirs = importers(team)
+    chile, template = (FIXTURES / "pos_chile.csv").read_bytes(), (FIXTURES / "template_en.csv").read_bytes()
+    old = imported(client, mine, "pos_chile.csv", chile, "manual")  # one row rejected: a rejected.csv too
+    recent = imported(client, mine, "template_en.csv", template)
+    theirs_old = imported(client, theirs, "pos_chile.csv", chile, "manual")
+    days = app_settings.import_retention_days
+    for import_id, ended_days_ago in ((old, days + 1), (theirs_old, days + 1), (recent, days - 1)):
+        sql(
+            database_url,
+            "UPDATE imports SET finished_at = now() - make_interval(days => %s) WHERE id = %s",
+            (ended_days_ago, import_id),
+        )
+    rejected = f"{C}/{mine.company}/imports/{old}/rejected.csv"
+    assert client.get(rejected, headers=mine.person.headers).status_code == 200
+    figures = {who.company: snapshot(database_url, who.company) for who in (mine, theirs)}
+
+    assert asyncio.run(_purge(app_settings)) == 2
+    assert asyncio.run(_purge(app_settings)) == 0  # nothing left to purge
+    assert record_of(client, mine, old)["file_kept"] is False
+    assert record_of(client, theirs, theirs_old)["file_kept"] is False
+    assert record_of(client, mine, recent)["file_kept"] is True
+    assert client.get(rejected, headers=mine.person.headers).status_code == 404
+    files = dict(sql(database_url, "SELECT import_id, count(*) FROM import_files GROUP BY import_id"))
+    assert files.keys() == {uuid.UUID(recent)}
+    assert {who.company: snapshot(database_url, who.company) for who in (mine, theirs)} == figures
