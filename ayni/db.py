@@ -120,7 +120,9 @@ class Database(databases.Database):
     }
 
 
-def make_database(settings: Settings) -> databases.Database:
+def make_database(settings: Settings, statement_timeout_s: float = 30) -> databases.Database:
+    """The pool. A statement that runs longer than `statement_timeout_s` is given up (asyncpg's command timeout);
+    the worker's jobs allow theirs as long as the longest job (a million-line import's rollups)."""
     # min_size=0: opening the pool connects to nothing, so the API starts (and reports unhealthy) while
     # PostgreSQL is down, and every later request tries again by itself.
     return Database(
@@ -128,7 +130,7 @@ def make_database(settings: Settings) -> databases.Database:
         min_size=0,
         max_size=POOL_SIZE,
         timeout=settings.health_check_timeout * 2,
-        command_timeout=30,
+        command_timeout=statement_timeout_s,
         reset=_nothing_more_to_reset,
         init=_become_app_role,
     )

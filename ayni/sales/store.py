@@ -129,9 +129,9 @@ async def move(db: Executor, company_id: UUID, import_id: UUID, event: Event, **
     sets += [f"{name} = CAST(:{name} AS jsonb)" if name in _JSON_CHANGES else f"{name} = :{name}" for name in changes]
     params = {name: json.dumps(value) if name in _JSON_CHANGES else value for name, value in changes.items()}
     if target_of(event) in _FINISHED:
-        sets.append("finished_at = now()")
+        sets.append("finished_at = clock_timestamp()")  # not the start of a transaction that waited for a lock
     if event in (Event.START, Event.AUTO_START):
-        sets.append("started_at = now()")
+        sets.append("started_at = clock_timestamp()")
     changed = await execute(
         db,
         f"""UPDATE imports SET {", ".join(sets)}

@@ -28,8 +28,8 @@ from ayni.config import Settings
 from ayni.db import make_database
 from ayni.jobs.broker import make_broker
 from ayni.jobs.catalog import TaskContext
-from ayni.sales.retention import PURGE_UPLOADED_FILES
 from ayni.sales.demo import write_demo_csv
+from ayni.sales.retention import PURGE_UPLOADED_FILES
 from tests.accounts import sql
 from tests.companies.conftest import C, Person, Team
 from tests.workers import WorkerProcess
