@@ -8,6 +8,7 @@ Python version (3.11) and the port variable (`PORT`, default 8000). Each test na
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -19,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from ayni.cli import build_parser
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SERVE = "ayni serve"
@@ -28,7 +31,13 @@ HEALTH_PATH = "/health"
 PYTHON = "3.11"
 PORT_VAR = "PORT"
 DEFAULT_PORT = "8000"
-KNOWN_COMMANDS = {"serve", "worker", "migrate", "config", "dev", "openapi", "--help", "-h", "--debug"}
+# Every `ayni` command the parser has, and its global flags.
+KNOWN_COMMANDS = {
+    *next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices,
+    "--help",
+    "-h",
+    "--debug",
+}
 
 
 def read(name: str) -> str:
