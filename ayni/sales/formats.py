@@ -14,14 +14,14 @@ rule the import will apply.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 import polars as pl
 
 from ayni.sales.reading import NUMERIC_FIELDS, DateFormat, Field, NumberFormat
-from ayni.sales.sources import RawTable
+from ayni.sales.sources import ROW, RawTable
 
 DATE_ORDER = "date_order"
 NUMBER_FORMAT = "number_format"
@@ -75,6 +75,35 @@ def detect_formats(raw: RawTable, mapping: Mapping[Field, str], *, country: str 
     number_format, number_candidates, number_ambiguous = _detect_number(raw.frame, mapping, country)
     ambiguous = ((DATE_ORDER,) if date_ambiguous else ()) + ((NUMBER_FORMAT,) if number_ambiguous else ())
     return FormatDetection(date_format, number_format, date_candidates, number_candidates, ambiguous)
+
+
+def detection_table(tables: Iterable[RawTable], mapping: Mapping[Field, str]) -> RawTable:
+    """What `detect_formats` looks at of a file read in batches (sources.read_batches), as one small table: the
+    distinct date (and time) texts, the distinct (quantity, unit price, amount) triples and each numeric column's
+    distinct values, each group in rows of its own (other columns null). Detection looks only at distinct values,
+    so it finds in this table what it finds in the whole file."""
+    dates = [mapping[field] for field in (Field.SOLD_AT, Field.SOLD_TIME) if field in mapping]
+    triple = [mapping[field] for field in (Field.QUANTITY, Field.UNIT_PRICE, Field.AMOUNT) if field in mapping]
+    groups = [dates, *([triple] if len(triple) == 3 else []), *([mapping[f]] for f in NUMERIC_FIELDS if f in mapping)]
+    groups = [group for group in groups if group]
+    seen: list[list[pl.DataFrame]] = [[] for _ in groups]
+    first: RawTable | None = None
+    for table in tables:
+        first = first or table
+        for found, group in zip(seen, groups, strict=True):
+            found.append(table.frame.select(group).unique())
+    assert first is not None, "read_batches gives a batch or raises"
+    distinct = [pl.concat(found).unique() for found in seen]
+    frame = pl.concat(distinct, how="diagonal") if distinct else pl.DataFrame()
+    return RawTable(
+        dialect=first.dialect,
+        columns=first.columns,
+        frame=frame.select(
+            *(pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c) for c in first.columns),
+            pl.lit(None, pl.Int64).alias(ROW),
+        ),
+        rows_total=frame.height,
+    )
 
 
 # --- Parsers: one expression each, null where the value does not read -----------------------------------------

@@ -1,19 +1,23 @@
 """The worker's side of an import: analyse the uploaded file, load it, undo it (DESIGN.md "Sales imports").
 
-The file is read whole and parsed in a worker thread (polars works outside the event loop); everything the
-import changes in the company's figures commits in one transaction, under the company's advisory lock, together
-with the import's move to `succeeded`: a worker killed midway leaves the import `importing` and the figures as they
-were, and the redelivered message does it all again.
+The upload is copied to a temporary file and read from it a batch of rows at a time, in worker threads (polars works
+outside the event loop); the load copies each batch's lines to the database before it parses the next, so a large
+file never sits whole in the worker's memory. Everything the import changes in the company's figures commits in one
+transaction, under the company's advisory lock, together with the import's move to `succeeded`: a worker killed
+midway leaves the import `importing` and the figures as they were, and the redelivered message does it all again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
+from pathlib import Path
 from typing import Any, Literal
 from uuid import UUID
 
@@ -25,14 +29,14 @@ from ayni.db import UNAVAILABLE_ERRORS
 from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
 from ayni.sales.actors import RUN_IMPORT
-from ayni.sales.formats import detect_formats
+from ayni.sales.batches import BatchedParse
+from ayni.sales.formats import detect_formats, detection_table
 from ayni.sales.headers import map_headers
 from ayni.sales.load import LoadRefused, LoadSummary, load_import, undo_import
-from ayni.sales.parse import Parsed, parse_lines
 from ayni.sales.preview import KnownLocation, build_preview, location_matcher
 from ayni.sales.reading import DateFormat, Field, NumberFormat, Reading, reading_from_json
-from ayni.sales.rejected import first_errors, rejected_csv
-from ayni.sales.sources import RawTable, UnreadableFile, read_table
+from ayni.sales.rejected import first_errors
+from ayni.sales.sources import UnreadableFile, read_batches
 from ayni.sales.states import Event
 from ayni.sql import fetch_one, fetch_value
 from ayni.tenancy import tenant
@@ -105,21 +109,20 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
+        facts = await _company_facts(ctx, cid)
     if work is not None and work["status"] == "importing" and work["start_mode"] == "auto":
         # This job went on to the load itself and its worker died there: the redelivered message loads it.
         return await run_import(ctx, company_id=company_id, import_id=import_id)
     if work is None or work["status"] != "analyzing":
         return {"skipped": True}
-    async with tenant(ctx.db, company_id=cid):
-        data = await storage.read_file(ctx.db, cid, iid, "upload")
-        facts = await _company_facts(ctx, cid)
-    try:
-        if data is None:
-            raise UnreadableFile("The uploaded file is no longer stored; upload it again.")
-        preview = await asyncio.to_thread(_analyze, data, work["filename"], facts)
-    except UnreadableFile as exc:
-        await _fail(ctx, cid, iid, str(exc))
-        return {"status": "failed"}
+    async with _upload_file(ctx, cid, iid) as upload:
+        try:
+            if upload is None:
+                raise UnreadableFile("The uploaded file is no longer stored; upload it again.")
+            preview = await asyncio.to_thread(_analyze, upload, work["filename"], facts)
+        except UnreadableFile as exc:
+            await _fail(ctx, cid, iid, str(exc))
+            return {"status": "failed"}
     async with tenant(ctx.db, company_id=cid):
         preview["replaces"] = await _days_replaced(ctx, cid, preview)
         auto = work["start_mode"] == "auto" and preview.get("ready", False)
@@ -129,15 +132,18 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
     return {"status": "ready"}
 
 
-def _analyze(data: bytes, filename: str, facts: CompanyFacts) -> dict[str, Any]:
-    raw = read_table(data, filename)
-    mapping = map_headers(raw)
-    detection = detect_formats(
-        raw, {field: match.column for field, match in mapping.matches.items()}, country=facts.country
-    )
+def _analyze(upload: Path, filename: str, facts: CompanyFacts) -> dict[str, Any]:
+    """The preview, from three passes over the file's batches (never its whole table): the header mapped from the
+    first batch's values, the formats detected from every distinct value, then the preview's survey."""
+    first = next(read_batches(upload, filename))
+    mapping = map_headers(first)
+    columns = {field: match.column for field, match in mapping.matches.items()}
+    distinct = detection_table(read_batches(upload, filename, first.dialect), columns)
+    detection = detect_formats(distinct, columns, country=facts.country)
     return build_preview(
-        raw, mapping, detection, timezone=facts.timezone, locations=facts.locations, customer_key=facts.customer_key
-    )
+        read_batches(upload, filename, first.dialect), mapping, detection, timezone=facts.timezone,
+        locations=facts.locations, customer_key=facts.customer_key,
+    )  # fmt: skip
 
 
 async def _days_replaced(ctx: JobContext, cid: UUID, preview: Mapping[str, Any]) -> int:
@@ -160,49 +166,65 @@ async def _days_replaced(ctx: JobContext, cid: UUID, preview: Mapping[str, Any])
 
 @_failing_cleanly
 async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
-    """Parse the file as the preview and the user's corrections say, then load the good lines."""
+    """Parse the file as the preview and the user's corrections say, then load the good lines, a batch of rows at
+    a time: the rejects are known only after the last batch, so a file with too many of them fails after the
+    batches were copied to the load's temporary table and before anything else, and the load rolls back."""
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
         if work is None or work["status"] != "importing":
             return {"skipped": True}
-        data = await storage.read_file(ctx.db, cid, iid, "upload")
         facts = await _company_facts(ctx, cid)
     options: Mapping[str, Any] = work["options"] or {}
-    errors: list[dict[str, Any]] = []
-    try:
-        if data is None:
-            raise ImportRefused("The uploaded file is no longer stored; upload it again.")
-        await _progress(ctx, cid, iid, "parsing", 0, work["preview"].get("rows_total") or 0)
-        reading = corrected_reading(work["preview"], options)
-        raw, parsed = await asyncio.to_thread(_parse, data, work["filename"], reading, facts)
-        rows_total, rejected = raw.rows_total, len(parsed.rejects)
-        errors = first_errors(parsed.rejects)
-        if rejected > MAX_REJECTED_SHARE * rows_total:
-            await _store_rejected(ctx, cid, iid, raw, parsed)
-            raise ImportRefused(
-                f"{rejected} of {rows_total} rows were rejected (more than 10 %): nothing was imported. Check the "
-                "column mapping and formats, or correct the rows listed."
-            )
-    except (ImportRefused, UnreadableFile) as exc:
-        await _fail(ctx, cid, iid, str(exc), errors=errors)
-        return {"status": "failed"}
-    try:
-        summary = await _load(ctx, cid, iid, raw, parsed, options, work["preview"], errors)
-    except (LoadRefused, ImportRefused) as exc:  # its transaction rolled back: nothing of the import is in the figures
-        await _fail(ctx, cid, iid, str(exc), errors=errors)
-        return {"status": "failed"}
+    rows_total = work["preview"].get("rows_total") or 0
+    async with _upload_file(ctx, cid, iid) as upload:
+        try:
+            if upload is None:
+                raise ImportRefused("The uploaded file is no longer stored; upload it again.")
+            await _progress(ctx, cid, iid, "parsing", 0, rows_total)
+            reading = corrected_reading(work["preview"], options)
+            parse = await asyncio.to_thread(_open, upload, work["filename"], reading, facts)
+        except (ImportRefused, UnreadableFile) as exc:
+            await _fail(ctx, cid, iid, str(exc))
+            return {"status": "failed"}
+        try:
+            summary = await _load(ctx, cid, iid, parse, options, work["preview"], rows_total)
+        except (ImportRefused, UnreadableFile, LoadRefused) as exc:  # its transaction rolled back: nothing changed
+            errors = first_errors(parse.rejects)
+            if parse.rejects.height:
+                await _store_rejected(ctx, cid, iid, parse)
+            await _fail(ctx, cid, iid, str(exc), errors=errors)
+            return {"status": "failed"}
     if summary is None:
         return {"skipped": True}
     return {"status": "succeeded", "lines_loaded": summary.lines_loaded}
 
 
-def _parse(data: bytes, filename: str, reading: Reading, facts: CompanyFacts) -> tuple[RawTable, Parsed]:
-    raw = read_table(data, filename, reading.dialect)
-    missing = sorted(column for column in reading.mapping.values() if column not in raw.columns)
+@contextlib.asynccontextmanager
+async def _upload_file(ctx: JobContext, cid: UUID, iid: UUID) -> AsyncIterator[Path | None]:
+    """The uploaded file copied to a temporary file a stored chunk at a time, so the worker never holds it whole
+    (sources.py maps it); None when it is no longer stored."""
+    with tempfile.TemporaryDirectory(prefix="ayni-import-") as directory:
+        path = Path(directory) / "upload"
+        async with tenant(ctx.db, company_id=cid):
+            chunks = await storage.chunk_count(ctx.db, cid, iid, "upload")
+            with path.open("wb") as file:
+                for seq in range(chunks):
+                    await asyncio.to_thread(file.write, await storage.read_chunk(ctx.db, cid, iid, "upload", seq))
+        yield path if chunks else None
+
+
+def _open(upload: Path, filename: str, reading: Reading, facts: CompanyFacts) -> BatchedParse:
+    parse = BatchedParse(
+        read_batches(upload, filename, reading.dialect),
+        reading,
+        timezone=facts.timezone,
+        customer_key=facts.customer_key,
+    )
+    missing = sorted(column for column in reading.mapping.values() if column not in parse.columns)
     if missing:
         raise ImportRefused(f"The file has no column {', '.join(repr(c) for c in missing)}; correct the mapping.")
-    return raw, parse_lines(raw, reading, timezone=facts.timezone, customer_key=facts.customer_key)
+    return parse
 
 
 def corrected_reading(preview: Mapping[str, Any], options: Mapping[str, Any]) -> Reading:
@@ -257,16 +279,29 @@ async def _load(
     ctx: JobContext,
     cid: UUID,
     iid: UUID,
-    raw: RawTable,
-    parsed: Parsed,
+    parse: BatchedParse,
     options: Mapping[str, Any],
     preview: Mapping[str, Any],
-    errors: list[dict[str, Any]],
+    rows_total: int,
 ) -> LoadSummary | None:
     async def progress(phase: str, done: int, total: int) -> None:
         await _progress(ctx, cid, iid, phase, done, total)
 
-    rejected = await asyncio.to_thread(rejected_csv, raw, parsed.rejects)
+    targets: dict[str | None, UUID | Literal["new"]] = {}
+    known: list[KnownLocation] = []  # the company's locations, read under the lock below
+
+    async def lines() -> AsyncIterator[pl.DataFrame]:
+        async for batch in parse.lines():
+            targets.update(location_targets(batch, options, preview, known))
+            yield batch
+        rejected = parse.rejects.height
+        if rejected > MAX_REJECTED_SHARE * parse.rows_total:
+            raise ImportRefused(
+                f"{rejected} of {parse.rows_total} rows were rejected (more than 10 %): nothing was imported. Check "
+                "the column mapping and formats, or correct the rows listed."
+            )
+
+    mode = options.get("mode", "replace")
     async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
         conn = connection.raw_connection
         await _lock_company_imports(conn, cid)
@@ -275,18 +310,18 @@ async def _load(
             return None  # a second delivery of the message, whose first run loaded the file meanwhile
         # Under the lock: an import of the company that committed since this one's analysis may have created
         # the locations this file names; matched now, its lines join them instead of making namesakes.
-        known = (await _company_facts(ctx, cid)).locations
-        targets = location_targets(parsed.lines, options, preview, known)
+        known.extend((await _company_facts(ctx, cid)).locations)
         summary = await load_import(
-            conn, company_id=cid, import_id=iid, lines=parsed.lines, locations=targets,
-            mode=options.get("mode", "replace"), progress=progress,
+            conn, company_id=cid, import_id=iid, lines=lines(), locations=targets, mode=mode, progress=progress,
+            rows_total=rows_total,
         )  # fmt: skip
+        rejected = await asyncio.to_thread(parse.rejected_csv)
         if rejected:
             await storage.delete_file(conn, cid, iid, "rejected")
             await storage.store_file(conn, cid, iid, "rejected", storage.chunks_of_bytes(rejected))
         await store.move(
-            conn, cid, iid, Event.SUCCEED, summary=summary_json(summary, len(parsed.rejects)), errors=errors,
-            phase="done", rows_done=raw.rows_total, rows_total=raw.rows_total,
+            conn, cid, iid, Event.SUCCEED, summary=summary_json(summary, parse.rejects.height),
+            errors=first_errors(parse.rejects), phase="done", rows_done=parse.rows_total, rows_total=parse.rows_total,
         )  # fmt: skip
     return summary
 
@@ -304,8 +339,8 @@ def summary_json(summary: LoadSummary, lines_rejected: int) -> dict[str, Any]:
     }
 
 
-async def _store_rejected(ctx: JobContext, cid: UUID, iid: UUID, raw: RawTable, parsed: Parsed) -> None:
-    rejected = await asyncio.to_thread(rejected_csv, raw, parsed.rejects)
+async def _store_rejected(ctx: JobContext, cid: UUID, iid: UUID, parse: BatchedParse) -> None:
+    rejected = await asyncio.to_thread(parse.rejected_csv)
     async with tenant(ctx.db, company_id=cid):
         await storage.delete_file(ctx.db, cid, iid, "rejected")
         await storage.store_file(ctx.db, cid, iid, "rejected", storage.chunks_of_bytes(rejected))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -74,31 +74,42 @@ async def load_import(
     *,
     company_id: UUID,
     import_id: UUID,
-    lines: pl.DataFrame,
+    lines: pl.DataFrame | AsyncIterable[pl.DataFrame],
     locations: Mapping[str | None, UUID | Literal["new"]],
     mode: Literal["replace", "append"],
     progress: Progress,
+    rows_total: int | None = None,
 ) -> LoadSummary:
-    """Load `lines` (ayni/sales/parse.py's frame) as import `import_id`. Replace: every (location, day) of the
-    lines loses its earlier lines first. Append: lines identical to one already loaded (location, instant,
-    ticket, product, quantity, amount) are skipped. Products are upserted, new locations created, the rollups
-    of the touched days recomputed, and the company's data_version bumped. Raises LoadRefused."""
-    total = len(lines)
+    """Load `lines` (ayni/sales/parse.py's frame, or its batches in file order) as import `import_id`. Replace:
+    every (location, day) of the lines loses its earlier lines first. Append: lines identical to one already
+    loaded (location, instant, ticket, product, quantity, amount) are skipped. Products are upserted, new
+    locations created, the rollups of the touched days recomputed, and the company's data_version bumped.
+    `locations` must name every location of the lines by the time their batch comes (a caller may add to it as
+    it makes the batches). `rows_total` is the progress's total (the frame's length by default). Raises
+    LoadRefused."""
+    total = len(lines) if isinstance(lines, pl.DataFrame) else rows_total or 0
     await progress("copying", 0, total)
-    location_ids = await _resolve_locations(conn, company_id, lines, locations)
-    product_ids = await _upsert_products(conn, company_id, lines)
     await execute(conn, f"CREATE TEMP TABLE staged_lines AS SELECT {_STAGED} FROM sale_lines WITH NO DATA")  # noqa: S608
-    chunks = _csv_chunks(lines, location_ids, product_ids, progress)
-    await conn.copy_to_table("staged_lines", source=chunks, columns=STAGED_COLUMNS, format="csv")
-    loaded = located(lines, location_ids)
+    location_ids: dict[str | None, UUID] = {}
+    product_ids: dict[str, UUID] = {}
+    copied = 0
+    async for batch in _batches(lines):
+        location_ids |= await _resolve_locations(conn, company_id, batch, locations, location_ids)
+        product_ids |= await _upsert_products(conn, company_id, batch)
+        chunks = _csv_chunks(batch, location_ids, product_ids, progress, copied, max(total, copied + len(batch)))
+        await conn.copy_to_table("staged_lines", source=chunks, columns=STAGED_COLUMNS, format="csv")
+        copied += len(batch)
     days_replaced = 0
     if mode == "replace":
         await progress("replacing", 0, total)
-        days_replaced = await _replace_days(conn, company_id, touched_pairs(loaded))
+        days = await _staged_days(conn)
+        pairs = touched_pairs(days)
+        days_replaced = await _replace_days(conn, company_id, pairs)
     else:
         await progress("skipping", 0, total)
-        skipped = await _drop_duplicates(conn, company_id)
-        loaded = loaded.filter(~pl.col("row").is_in(skipped))
+        await _drop_duplicates(conn, company_id)
+        days = await _staged_days(conn)
+        pairs = touched_pairs(days)
     await progress("inserting", 0, total)
     await execute(
         conn,
@@ -108,14 +119,22 @@ async def load_import(
         import_id=import_id,
     )
     await progress("rollups", 0, total)
-    pairs = touched_pairs(loaded)
     if mode == "replace":  # the touched days hold the staged lines and no others now
         await rollups.recompute_from(conn, company_id, *pairs, "staged_lines")
     else:
         await rollups.recompute(conn, company_id, *pairs)
+    summary = await _summarise_staged(conn, days, lines_copied=copied, days_replaced=days_replaced)
     await execute(conn, "DROP TABLE staged_lines")
     await bump_data_version(conn, company_id)
-    return summarise(loaded, lines_skipped=total - len(loaded), days_replaced=days_replaced)
+    return summary
+
+
+async def _batches(lines: pl.DataFrame | AsyncIterable[pl.DataFrame]) -> AsyncIterator[pl.DataFrame]:
+    if isinstance(lines, pl.DataFrame):
+        yield lines
+    else:
+        async for batch in lines:
+            yield batch
 
 
 async def undo_import(conn: asyncpg.Connection, company_id: UUID, import_id: UUID) -> int:
@@ -148,12 +167,18 @@ async def _resolve_locations(
     company_id: UUID,
     lines: pl.DataFrame,
     locations: Mapping[str | None, UUID | Literal["new"]],
+    resolved: Mapping[str | None, UUID],
 ) -> dict[str | None, UUID]:
-    """Each location name of the lines -> its id: the company's location the mapping names, or one created."""
-    names: list[str | None] = lines.get_column("location").unique(maintain_order=True).to_list()
+    """Each location name of the lines not `resolved` yet -> its id: the company's location the mapping names,
+    or one created."""
+    names: list[str | None] = [
+        name for name in lines.get_column("location").unique(maintain_order=True).to_list() if name not in resolved
+    ]
     unmapped = [name for name in names if name not in locations]
     if unmapped:
         raise LoadRefused(f"Choose a location for the lines of {_quoted(unmapped)}.")
+    if not names:
+        return {}
     chosen = {name: locations[name] for name in names}
     company_locations = await fetch_all(
         conn, "SELECT id, code FROM locations WHERE company_id = :company_id", company_id=company_id
@@ -161,23 +186,23 @@ async def _resolve_locations(
     if {location for location in chosen.values() if isinstance(location, UUID)} - {r["id"] for r in company_locations}:
         raise LoadRefused("A location chosen for these lines is not one of this company's locations.")
     taken = {row["code"] for row in company_locations}
-    resolved: dict[str | None, UUID] = {}
+    new_ids: dict[str | None, UUID] = {}
     for name, location in chosen.items():
         if isinstance(location, UUID):
-            resolved[name] = location
+            new_ids[name] = location
         elif name is None:
             raise LoadRefused("A file without a location column needs one of the company's locations.")
         else:
             code = location_code(name, taken)
             taken.add(code)
-            resolved[name] = await fetch_value(
+            new_ids[name] = await fetch_value(
                 conn,
                 "INSERT INTO locations (company_id, name, code) VALUES (:company_id, :name, :code) RETURNING id",
                 company_id=company_id,
                 name=name,
                 code=code,
             )
-    return resolved
+    return new_ids
 
 
 def _quoted(names: list[str | None]) -> str:
@@ -200,7 +225,8 @@ def location_code(name: str, taken: Collection[str]) -> str:
 
 async def _upsert_products(conn: asyncpg.Connection, company_id: UUID, lines: pl.DataFrame) -> dict[str, UUID]:
     """Each product key of the lines -> its product's id, inserting new products. Its sku, name and category
-    are the last the lines give (a line, or a whole file, leaving one out keeps what was known)."""
+    are the last the lines give (a line, or a whole file, leaving one out keeps what was known): upserted batch
+    after batch, the last batch's word stands, as for one frame."""
     products = lines.group_by("product_key", maintain_order=True).agg(
         pl.col("sku", "product", "category").drop_nulls().last()
     )
@@ -230,8 +256,8 @@ async def _upsert_products(conn: asyncpg.Connection, company_id: UUID, lines: pl
     return {row["key"]: row["id"] for row in rows}
 
 
-# The staged lines. A million parsed lines take some 180 MB in polars: the frames derived from them are made a
-# chunk at a time, or hold only the few columns the summary needs, to keep the worker within its memory.
+# The staged lines. A million parsed lines take some 200 MB in polars: they come in batches, and the frames
+# derived from them are made a chunk at a time, to keep the worker within its memory.
 
 
 def staged_frame(
@@ -258,28 +284,34 @@ def _location_frame(location_ids: Mapping[str | None, UUID]) -> pl.DataFrame:
 
 
 async def _csv_chunks(
-    lines: pl.DataFrame, location_ids: Mapping[str | None, UUID], product_ids: Mapping[str, UUID], progress: Progress
+    lines: pl.DataFrame,
+    location_ids: Mapping[str | None, UUID],
+    product_ids: Mapping[str, UUID],
+    progress: Progress,
+    done: int,
+    total: int,
 ) -> AsyncIterator[bytes]:
-    """The staged lines as CSV for COPY, a chunk at a time (bytea in PostgreSQL's `\\x` hex form)."""
+    """The staged lines as CSV for COPY, a chunk at a time (bytea in PostgreSQL's `\\x` hex form); `done` lines
+    were copied before these."""
     hex_customer = pl.concat_str(pl.lit("\\x"), pl.col("customer").bin.encode("hex")).alias("customer")
     for offset in range(0, len(lines), CHUNK_ROWS):
         staged = staged_frame(lines.slice(offset, CHUNK_ROWS), location_ids, product_ids)
         yield staged.with_columns(hex_customer).write_csv(include_header=False).encode()
-        await progress("copying", min(offset + CHUNK_ROWS, len(lines)), len(lines))
+        await progress("copying", done + min(offset + CHUNK_ROWS, len(lines)), total)
 
 
-def located(lines: pl.DataFrame, location_ids: Mapping[str | None, UUID]) -> pl.DataFrame:
-    """What the summary and the touched pairs need of the lines: row, location id, day, ticket, return, amount.
-    (Two names in the file may stand for one location: ids, not names, are counted.)"""
-    return lines.select("row", "location", "day", "ticket", "is_return", "amount").join(
-        _location_frame(location_ids), on="location", how="left", nulls_equal=True
+async def _staged_days(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """The staged lines by (location, day): location_id, day, lines, revenue. (Hashed in one pass: no sort.)"""
+    return await fetch_all(
+        conn,
+        """SELECT location_id, day, count(*) AS lines, coalesce(sum(amount), 0) AS revenue
+           FROM staged_lines GROUP BY location_id, day""",
     )
 
 
-def touched_pairs(loaded: pl.DataFrame) -> tuple[list[UUID], list[date]]:
-    """The distinct (location, day) pairs of the lines, as two parallel lists."""
-    pairs = loaded.select("location_id", "day").unique()
-    return [UUID(i) for i in pairs.get_column("location_id")], pairs.get_column("day").to_list()
+def touched_pairs(days: Sequence[asyncpg.Record]) -> tuple[list[UUID], list[date]]:
+    """The (location, day) pairs of `_staged_days`, as two parallel lists."""
+    return [row["location_id"] for row in days], [row["day"] for row in days]
 
 
 async def _replace_days(conn: asyncpg.Connection, company_id: UUID, pairs: tuple[list[UUID], list[date]]) -> int:
@@ -301,45 +333,39 @@ async def _replace_days(conn: asyncpg.Connection, company_id: UUID, pairs: tuple
     return replaced
 
 
-async def _drop_duplicates(conn: asyncpg.Connection, company_id: UUID) -> list[int]:
-    """Drop the staged lines identical to a line already loaded; their rows."""
+async def _drop_duplicates(conn: asyncpg.Connection, company_id: UUID) -> None:
+    """Drop the staged lines identical to a line already loaded."""
     # Without statistics the planner takes the staged lines for a few hundred and probes sale_lines' index once
     # per line (12 s for a million lines appended again, against 4 s for the hash join it picks with them).
     await execute(conn, "ANALYZE staged_lines")
-    rows = await fetch_all(
+    await execute(
         conn,
         """DELETE FROM staged_lines AS s USING sale_lines AS e
            WHERE e.company_id = :company_id AND e.location_id = s.location_id AND e.day = s.day
              AND e.sold_at = s.sold_at AND e.ticket = s.ticket AND e.product_id = s.product_id
-             AND e.quantity = s.quantity AND e.amount = s.amount
-           RETURNING s.row""",
+             AND e.quantity = s.quantity AND e.amount = s.amount""",
         company_id=company_id,
     )
-    return [row["row"] for row in rows]
 
 
-def summarise(loaded: pl.DataFrame, *, lines_skipped: int, days_replaced: int) -> LoadSummary:
-    """What the lines that were loaded (`located`) add up to."""
-    # One lazy select: no intermediate frame of the sale lines (a filtered copy of a million took 120 MB).
-    totals = (
-        loaded.lazy()
-        .select(
-            tickets=pl.struct("location_id", "ticket").filter(~pl.col("is_return")).n_unique(),
-            date_from=pl.col("day").min(),
-            date_to=pl.col("day").max(),
-            revenue=pl.col("amount").sum(),
-            locations=pl.col("location_id").unique().implode(),
-        )
-        .collect()
-        .row(0, named=True)
+async def _summarise_staged(
+    conn: asyncpg.Connection, days: Sequence[asyncpg.Record], *, lines_copied: int, days_replaced: int
+) -> LoadSummary:
+    """What the staged lines (the lines loaded), counted by `_staged_days`, add up to. (Two names in the file may
+    stand for one location: ids, not names, are counted.)"""
+    # DISTINCT in a subquery is hashed; count(DISTINCT (location_id, ticket)) would sort a million rows.
+    tickets: int = await fetch_value(
+        conn,
+        """SELECT count(*) FROM (SELECT DISTINCT location_id, ticket FROM staged_lines WHERE NOT is_return) AS sold""",
     )
+    lines = sum(row["lines"] for row in days)
     return LoadSummary(
-        lines_loaded=len(loaded),
-        lines_skipped=lines_skipped,
-        tickets=totals["tickets"],
-        date_from=totals["date_from"],
-        date_to=totals["date_to"],
-        locations=sorted(UUID(i) for i in totals["locations"]),
-        revenue=Decimal(totals["revenue"] or 0),
+        lines_loaded=lines,
+        lines_skipped=lines_copied - lines,
+        tickets=tickets,
+        date_from=min((row["day"] for row in days), default=None),
+        date_to=max((row["day"] for row in days), default=None),
+        locations=sorted({row["location_id"] for row in days}),
+        revenue=sum((row["revenue"] for row in days), Decimal(0)),
         days_replaced=days_replaced,
     )

@@ -4,9 +4,10 @@ imports"). Pure: the table, the detected mapping and formats, and the company's 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,11 +18,13 @@ import polars as pl
 
 from ayni.sales.formats import FormatDetection, parse_datetime, parse_number, sold_at_text
 from ayni.sales.headers import HeaderMapping
-from ayni.sales.parse import Parsed, parse_lines
-from ayni.sales.reading import NUMERIC_FIELDS, DateFormat, Field, NumberFormat, Reading, reading_to_json
+from ayni.sales.parse import LINE_SCHEMA, parse_lines
+from ayni.sales.reading import NUMERIC_FIELDS, DateFormat, Dialect, Field, NumberFormat, Reading, reading_to_json
 from ayni.sales.sources import RawTable
 
 PREVIEW_ROWS = 20
+# Rows parsed at a time by the preview's trial parse (as many as a batch of the load holds, sources.BATCH_BYTES).
+TRIAL_ROWS = 50_000
 MAX_REJECTED_SHARE = 0.10  # above it the import fails as a whole (DESIGN.md)
 
 # Problem codes, for the web app to translate.
@@ -48,7 +51,7 @@ class KnownLocation:
 
 
 def build_preview(
-    raw: RawTable,
+    raw: RawTable | Iterable[RawTable],
     header_mapping: HeaderMapping,
     detection: FormatDetection,
     *,
@@ -56,50 +59,160 @@ def build_preview(
     locations: Sequence[KnownLocation],
     customer_key: bytes,
 ) -> dict[str, Any]:
-    """The preview of `raw` read with the detected mapping and formats; `ready` is false while something needs the
-    user (an ambiguous format, a required column missing, formats unreadable, too many rows rejected)."""
+    """The preview of a file (its table, or its batches from sources.read_batches, gone through once) read with the
+    detected mapping and formats; `ready` is false while something needs the user (an ambiguous format, a required
+    column missing, formats unreadable, too many rows rejected)."""
+    tables = iter([raw] if isinstance(raw, RawTable) else raw)
+    first = next(tables)
     mapping = {field: match.column for field, match in header_mapping.matches.items()}
-    reading = _reading(raw, mapping, detection)
-    parsed = parse_lines(raw, reading, timezone=timezone, customer_key=customer_key) if reading else None
-    problems = _problems(raw, mapping, detection, parsed)
-    days = parsed.lines.get_column("day") if parsed is not None else pl.Series(dtype=pl.Date)
+    reading = _reading(first.dialect, mapping, detection)
+    survey = _Survey(mapping, detection, reading, timezone, customer_key)
+    for table in itertools.chain([first], tables):
+        for offset in range(0, table.rows_total, TRIAL_ROWS):
+            survey.add(table.frame.slice(offset, TRIAL_ROWS))
+    parsed = survey.trial() if reading else None
+    problems = _problems(survey.rows_total, mapping, detection, parsed)
     return {
-        "encoding": raw.dialect.encoding,
-        "delimiter": raw.dialect.delimiter,
-        "header_row": raw.dialect.header_row,
-        "rows_total": raw.rows_total,
-        "columns": list(raw.columns),
+        "encoding": first.dialect.encoding,
+        "delimiter": first.dialect.delimiter,
+        "header_row": first.dialect.header_row,
+        "rows_total": survey.rows_total,
+        "columns": list(first.columns),
         "mapping": {
             field.value: {"column": match.column, "confidence": match.confidence}
             for field, match in header_mapping.matches.items()
         },
         "unmapped": list(header_mapping.unmapped),
-        "formats": _formats(raw, mapping, detection),
+        "formats": survey.formats(),
         "candidates": {
             "date": [_date_json(fmt) for fmt in detection.date_candidates],
             "number": [_number_json(fmt) for fmt in detection.number_candidates],
         },
         "ambiguous": list(detection.ambiguous),
-        "locations": _locations(raw, mapping, locations),
-        "date_from": _iso(days.min()),
-        "date_to": _iso(days.max()),
-        "rows": _rows(parsed.lines.head(PREVIEW_ROWS), timezone) if parsed is not None else [],
+        "locations": _locations(survey.rows_total, survey.location_counts(), mapping, locations),
+        "date_from": _iso(parsed.date_from) if parsed is not None else None,
+        "date_to": _iso(parsed.date_to) if parsed is not None else None,
+        "rows": _rows(parsed.first_lines, timezone) if parsed is not None else [],
         "problems": problems,
         "reading": reading_to_json(reading) if reading else None,
         "ready": not any(problem["code"] != REJECTED_ROWS for problem in problems),
     }
 
 
-def _reading(raw: RawTable, mapping: dict[Field, str], detection: FormatDetection) -> Reading | None:
+@dataclass(frozen=True)
+class TrialParse:
+    """What the preview tells of the file's lines: the first ones, their dates, how many rows would be rejected."""
+
+    first_lines: pl.DataFrame
+    date_from: date | None
+    date_to: date | None
+    rejected: int
+
+
+class _Survey:
+    """What the preview shows of the file, gathered a slice of rows at a time (`add`): parsing or reading every
+    value of a million lines at once would take some 500 MB of the worker's memory for figures of a few bytes."""
+
+    def __init__(
+        self,
+        mapping: dict[Field, str],
+        detection: FormatDetection,
+        reading: Reading | None,
+        timezone: str,
+        customer_key: bytes,
+    ) -> None:
+        self._mapping, self._detection, self._reading = mapping, detection, reading
+        self._timezone, self._customer_key = timezone, customer_key
+        self.rows_total = 0
+        self._first_lines = pl.DataFrame(schema=LINE_SCHEMA)
+        self._rejected = 0
+        self._days: list[pl.DataFrame] = []
+        self._counts: list[pl.DataFrame] = []
+        self._examples: dict[str, tuple[bool, dict[str, Any]]] = {}
+
+    def add(self, frame: pl.DataFrame) -> None:
+        self.rows_total += frame.height
+        if Field.LOCATION in self._mapping:
+            column = frame.get_column(self._mapping[Field.LOCATION]).drop_nulls().to_frame()
+            self._counts.append(column.group_by(column.columns[0], maintain_order=True).len(name="lines"))
+        self._find_examples(frame)
+        if self._reading is None:
+            return
+        columns = list(frame.columns[:-1])
+        part = RawTable(dialect=self._reading.dialect, columns=columns, frame=frame, rows_total=frame.height)
+        parsed = parse_lines(part, self._reading, timezone=self._timezone, customer_key=self._customer_key)
+        wanted = PREVIEW_ROWS - len(self._first_lines)
+        self._first_lines = pl.concat([self._first_lines, parsed.lines.head(wanted)])
+        self._rejected += len(parsed.rejects)
+        self._days.append(parsed.lines.select(pl.col("day").min().alias("first"), pl.col("day").max().alias("last")))
+
+    def trial(self) -> TrialParse:
+        days = pl.concat(self._days).select(pl.col("first").min(), pl.col("last").max())
+        first, last = days.row(0) if self._days else (None, None)
+        return TrialParse(first_lines=self._first_lines, date_from=first, date_to=last, rejected=self._rejected)
+
+    def location_counts(self) -> list[tuple[str, int]]:
+        """Each location name and its lines, most lines first (the first seen first on a tie)."""
+        if not self._counts:
+            return []
+        name = self._mapping[Field.LOCATION]
+        counts = pl.concat(self._counts).group_by(name, maintain_order=True).agg(pl.col("lines").sum())
+        return [(row[0], int(row[1])) for row in counts.sort("lines", descending=True, maintain_order=True).rows()]
+
+    def _find_examples(self, frame: pl.DataFrame) -> None:
+        """The first value of each format that reads, preferring one that shows it best, so far."""
+        mapping, detection = self._mapping, self._detection
+        if detection.date_format is not None:
+            text = sold_at_text(mapping)
+            self._example("date", frame, text, parse_datetime(text, detection.date_format), pl.lit(value=True))
+        if detection.number_format is not None:
+            # The most telling example has a separator in it; any number will do when none has.
+            text = pl.coalesce([pl.col(mapping[field]) for field in NUMERIC_FIELDS if field in mapping])
+            reads = parse_number(text, detection.number_format)
+            self._example("number", frame, text, reads, text.str.contains(r"[.,]\d"))
+
+    def _example(self, kind: str, frame: pl.DataFrame, text: pl.Expr, reads: pl.Expr, prefer: pl.Expr) -> None:
+        if self._examples.get(kind, (False, {}))[0]:
+            return
+        found = (
+            frame.select(
+                text.alias("value"), reads.alias("reads_as"), prefer.fill_null(value=False).alias("_preferred")
+            )
+            .filter(pl.col("reads_as").is_not_null())
+            .sort("_preferred", descending=True, maintain_order=True)
+            .head(1)
+        )
+        if not found.is_empty():
+            example = found.row(0, named=True)
+            preferred = example.pop("_preferred")
+            if preferred or kind not in self._examples:
+                self._examples[kind] = (preferred, example)
+
+    def formats(self) -> dict[str, Any]:
+        formats: dict[str, Any] = {"date": None, "number": None}
+        date_example = self._examples.get("date", (False, None))[1]
+        number_example = self._examples.get("number", (False, None))[1]
+        if self._detection.date_format is not None:
+            if date_example is not None:
+                date_example = {**date_example, "reads_as": date_example["reads_as"].isoformat()}
+            formats["date"] = {**_date_json(self._detection.date_format), "example": date_example}
+        if self._detection.number_format is not None:
+            if number_example is not None:
+                number_example = {**number_example, "reads_as": _json_number(number_example["reads_as"])}
+            formats["number"] = {**_number_json(self._detection.number_format), "example": number_example}
+        return formats
+
+
+def _reading(dialect: Dialect, mapping: dict[Field, str], detection: FormatDetection) -> Reading | None:
     if Field.SOLD_AT not in mapping or detection.date_format is None:
         return None
     # A file without numeric columns is read with any style: there is nothing for it to read.
     number_format = detection.number_format or NumberFormat(",", ".")
-    return Reading(raw.dialect, mapping, detection.date_format, number_format)
+    return Reading(dialect, mapping, detection.date_format, number_format)
 
 
 def _problems(
-    raw: RawTable, mapping: dict[Field, str], detection: FormatDetection, parsed: Parsed | None
+    rows_total: int, mapping: dict[Field, str], detection: FormatDetection, parsed: TrialParse | None
 ) -> list[dict[str, str]]:
     problems: list[tuple[str, str]] = []
     if Field.SOLD_AT not in mapping:
@@ -115,46 +228,14 @@ def _problems(
     for kind in detection.ambiguous:
         what = "day and month order" if kind == "date_order" else "decimal and thousands separators"
         problems.append((AMBIGUOUS_FORMAT, f"The values fit more than one {what}: choose the right one."))
-    if parsed is not None and raw.rows_total and len(parsed.rejects):
-        share = len(parsed.rejects) / raw.rows_total
+    if parsed is not None and rows_total and parsed.rejected:
+        share = parsed.rejected / rows_total
         code = TOO_MANY_REJECTED if share > MAX_REJECTED_SHARE else REJECTED_ROWS
-        problems.append((code, f"{len(parsed.rejects)} of {raw.rows_total} rows ({share:.1%}) would be rejected."))
+        problems.append((code, f"{parsed.rejected} of {rows_total} rows ({share:.1%}) would be rejected."))
     return [{"code": code, "message": message} for code, message in problems]
 
 
 # --- Formats, with an example of each from the file --------------------------------------------------------------
-
-
-def _formats(raw: RawTable, mapping: dict[Field, str], detection: FormatDetection) -> dict[str, Any]:
-    formats: dict[str, Any] = {"date": None, "number": None}
-    if detection.date_format is not None:
-        text = sold_at_text(mapping)
-        reads = parse_datetime(text, detection.date_format)
-        example = _example(raw.frame, text, reads, prefer=pl.lit(value=True))
-        if example is not None:
-            example["reads_as"] = example["reads_as"].isoformat()
-        formats["date"] = {**_date_json(detection.date_format), "example": example}
-    if detection.number_format is not None:
-        numbers = [field for field in NUMERIC_FIELDS if field in mapping]
-        # The most telling example has a separator in it; any number will do when none has.
-        text = pl.coalesce([pl.col(mapping[field]) for field in numbers])
-        reads = parse_number(text, detection.number_format)
-        example = _example(raw.frame, text, reads, prefer=text.str.contains(r"[.,]\d"))
-        if example is not None:
-            example["reads_as"] = _json_number(example["reads_as"])
-        formats["number"] = {**_number_json(detection.number_format), "example": example}
-    return formats
-
-
-def _example(frame: pl.DataFrame, text: pl.Expr, reads: pl.Expr, *, prefer: pl.Expr) -> dict[str, Any] | None:
-    """The first value that reads, preferring one `prefer` holds for; None when none reads."""
-    found = (
-        frame.select(text.alias("value"), reads.alias("reads_as"), prefer.fill_null(value=False).alias("_preferred"))
-        .filter(pl.col("reads_as").is_not_null())
-        .sort("_preferred", descending=True, maintain_order=True)
-        .head(1)
-    )
-    return None if found.is_empty() else found.drop("_preferred").row(0, named=True)
 
 
 def _date_json(date_format: DateFormat) -> dict[str, str]:
@@ -177,14 +258,15 @@ def location_key(name: str) -> str:
 
 
 def _locations(
-    raw: RawTable, mapping: dict[Field, str], known: Sequence[KnownLocation]
+    rows_total: int, counts: list[tuple[str, int]], mapping: dict[Field, str], known: Sequence[KnownLocation]
 ) -> list[dict[str, str | int | None]]:
+    """Each location name of the file (`counts`: with its lines, most first) and the company's location it
+    matches."""
     if Field.LOCATION not in mapping:
         only = str(known[0].id) if len(known) == 1 else None
-        return [{"name": None, "lines": raw.rows_total, "match": only}]
+        return [{"name": None, "lines": rows_total, "match": only}]
     match = location_matcher(known)
-    counts = raw.frame.get_column(mapping[Field.LOCATION]).drop_nulls().value_counts(sort=True, name="lines")
-    return [{"name": name, "lines": lines, "match": _str_or_none(match(name))} for name, lines in counts.iter_rows()]
+    return [{"name": name, "lines": lines, "match": _str_or_none(match(name))} for name, lines in counts]
 
 
 def location_matcher(known: Sequence[KnownLocation]) -> Callable[[str], UUID | None]:

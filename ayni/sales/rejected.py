@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from ayni.sales.sources import RawTable
+from ayni.sales.sources import ROW, RawTable
 
 ERRORS_SHOWN = 100
 ROW_COLUMN = "Fila"
@@ -26,17 +26,21 @@ def first_errors(rejects: pl.DataFrame, limit: int = ERRORS_SHOWN) -> list[dict[
     ]
 
 
-def rejected_csv(raw: RawTable, rejects: pl.DataFrame) -> bytes:
-    """Every rejected row of `raw` with its row number and reason; b"" when there is none."""
-    if rejects.is_empty():
-        return b""
-    reasons = rejects.select(pl.col("row").alias("__row"), pl.col("message").alias(REASON_COLUMN))
-    rows = (
-        raw.frame.join(reasons, on="__row", how="inner")
-        .sort("__row")
-        .select(pl.col("__row").alias(ROW_COLUMN), *raw.columns, REASON_COLUMN)
+def rejected_rows(raw: RawTable, rejects: pl.DataFrame) -> pl.DataFrame:
+    """The rejected rows of `raw` as the CSV shows them: row number, the file's cells, the reason."""
+    reasons = rejects.select(pl.col("row").alias(ROW), pl.col("message").alias(REASON_COLUMN))
+    return (
+        raw.frame.join(reasons, on=ROW, how="inner")
+        .sort(ROW)
+        .select(pl.col(ROW).alias(ROW_COLUMN), *raw.columns, REASON_COLUMN)
     )
+
+
+def rejected_csv(rows: pl.DataFrame | None, delimiter: str) -> bytes:
+    """`rejected_rows` (of one table, or of its batches concatenated) as CSV; b"" when there is none."""
+    if rows is None or rows.is_empty():
+        return b""
     out = io.BytesIO()
     out.write(_UTF8_BOM)
-    rows.write_csv(out, separator=raw.dialect.delimiter or ",")
+    rows.write_csv(out, separator=delimiter or ",")
     return out.getvalue()

@@ -7,12 +7,15 @@ import codecs
 import contextlib
 import csv
 import io
+import mmap
 import re
 from collections import Counter
 from collections.abc import Sequence
 
 from ayni.sales.reading import DELIMITERS, Dialect
 
+# A file's bytes in memory, or the memory map of a file (the worker maps a large upload rather than read it).
+FileBytes = bytes | mmap.mmap
 UTF8_BOM = codecs.BOM_UTF8
 # The top of the file is enough to see how it is written: POS title blocks are a few lines.
 SAMPLE_BYTES = 256 * 1024
@@ -24,15 +27,15 @@ _CONSISTENT_SHARE = 2 / 3
 _NUMBER_OR_DATE = re.compile(r"[-+($€]*\s*\d[\d\s.,:/\-]*(?:\s*[AaPp]\.?\s*[Mm]\.?)?\)?\s*%?")
 
 
-def sniff_encoding(data: bytes) -> str:
+def sniff_encoding(data: FileBytes) -> str:
     """`utf-8-sig` with a UTF-8 byte order mark, `utf-8` when every byte sequence is valid UTF-8, else
     `windows-1252` (what Excel on Windows writes for "CSV" in Spanish)."""
-    if data.startswith(UTF8_BOM):
+    if data[: len(UTF8_BOM)] == UTF8_BOM:
         return "utf-8-sig"
     return "utf-8" if is_utf8(data) else "windows-1252"
 
 
-def is_utf8(data: bytes) -> bool:
+def is_utf8(data: FileBytes) -> bool:
     """Whether `data` is valid UTF-8, checked in chunks so a large file is never decoded whole."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -44,7 +47,7 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-def decode_sample(data: bytes, encoding: str) -> str:
+def decode_sample(data: FileBytes, encoding: str) -> str:
     """The file's first `SAMPLE_BYTES` as text, without a BOM; a last line cut by the sample's end is dropped."""
     sample = data[:SAMPLE_BYTES]
     # A BOM goes even when the reading says plain UTF-8 (the CSV reader skips it too).
@@ -117,7 +120,7 @@ def is_blank(row: Sequence[str]) -> bool:
     return not any(cell.strip() for cell in row)
 
 
-def sniff_dialect(data: bytes) -> Dialect | None:
+def sniff_dialect(data: FileBytes) -> Dialect | None:
     """Encoding, delimiter and header row of a CSV file; None when its lines do not form a table."""
     encoding = sniff_encoding(data)
     text = decode_sample(data, encoding)

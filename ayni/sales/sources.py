@@ -7,16 +7,18 @@ import codecs
 import datetime as dt
 import gzip
 import io
+import mmap
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import python_calamine
 
 from ayni.sales.reading import XLSX, Dialect
-from ayni.sales.sniff import decode_sample, is_blank, sniff_dialect, sniff_header_row, split_rows
+from ayni.sales.sniff import FileBytes, decode_sample, is_blank, sniff_dialect, sniff_header_row, split_rows
 
 ROW = "__row"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -24,6 +26,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _TRANSCODE_CHUNK_BYTES = 4 * 1024 * 1024
+# A batch of `read_batches`: some 55,000 lines of a POS export, whose cells polars holds in ~8 MB (and its parse in
+# some 100 MB more at its peak).
+BATCH_BYTES = 8 * 1024 * 1024
+NO_DATA_ROWS = "The file has a header but no data rows."
 # Excel keeps 15 significant digits: a float's further digits are binary noise, never what the user typed.
 _EXCEL_DIGITS = ".15g"
 
@@ -44,19 +50,51 @@ class RawTable:
     rows_total: int  # data rows (len(frame))
 
 
-def read_table(data: bytes, filename: str, dialect: Dialect | None = None) -> RawTable:
-    """The file's table, its dialect sniffed unless given. Raises UnreadableFile, never anything else."""
-    if not data:
+def read_table(source: bytes | Path, filename: str, dialect: Dialect | None = None) -> RawTable:
+    """The file's table (its bytes, or the path of a file holding them), its dialect sniffed unless given. Raises
+    UnreadableFile, never anything else."""
+    # Read in batches, kept as chunks of one frame: the reading's own buffers are a batch's, not the file's.
+    batches = list(read_batches(source, filename, dialect))
+    frame = pl.concat([batch.frame for batch in batches], rechunk=False)
+    return RawTable(dialect=batches[0].dialect, columns=batches[0].columns, frame=frame, rows_total=frame.height)
+
+
+def read_batches(
+    source: bytes | Path, filename: str, dialect: Dialect | None = None, *, batch_bytes: int = BATCH_BYTES
+) -> Iterator[RawTable]:
+    """`read_table`, a slice of rows at a time: each batch a RawTable of the rows of some `batch_bytes` of the
+    file (`rows_total` its own rows), in order; together exactly `read_table`'s rows. A CSV file given by path is
+    memory-mapped and each batch's bytes released once read: neither the file nor its table of cells is ever held
+    whole. (A gzip or XLSX file is read whole.) Raises UnreadableFile, never anything else: a file that is no table
+    on the first batch, a batch whose rows are unreadable when it comes."""
+    if isinstance(source, Path):
+        return _read_path(source, filename, dialect, batch_bytes)
+    return _read_bytes(source, filename, dialect, batch_bytes)
+
+
+def _read_path(path: Path, filename: str, dialect: Dialect | None, batch_bytes: int) -> Iterator[RawTable]:
+    with path.open("rb") as file:
+        head = file.read(len(_OLE_MAGIC))
+        if not head or head.startswith((GZIP_MAGIC, ZIP_MAGIC, _OLE_MAGIC)):
+            yield from _read_bytes(head + file.read(), filename, dialect, batch_bytes)
+            return
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            yield from _read_bytes(mapped, filename, dialect, batch_bytes)
+
+
+def _read_bytes(data: FileBytes, filename: str, dialect: Dialect | None, batch_bytes: int) -> Iterator[RawTable]:
+    head = data[: len(_OLE_MAGIC)]
+    if not head:
         raise UnreadableFile("The file is empty.")
-    if data.startswith(GZIP_MAGIC):
-        return _read_csv(_gunzip(data), dialect)
-    if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(data, dialect)
-    if data.startswith(_OLE_MAGIC):
+    if head.startswith(GZIP_MAGIC):
+        return _read_csv(_gunzip(data), dialect, batch_bytes)
+    if head.startswith(ZIP_MAGIC):
+        return iter([_read_xlsx(data, dialect)])
+    if head.startswith(_OLE_MAGIC):
         raise UnreadableFile("The file is in the old Excel format (.xls); save it as .xlsx or CSV and upload that.")
     if filename.lower().endswith(".xlsx"):
         raise UnreadableFile("The file is named .xlsx but is not an Excel workbook; export it again from Excel.")
-    return _read_csv(data, dialect)
+    return _read_csv(data, dialect, batch_bytes)
 
 
 def column_names(header: Sequence[str]) -> list[str]:
@@ -78,9 +116,9 @@ def column_names(header: Sequence[str]) -> list[str]:
 # --- CSV ------------------------------------------------------------------------------------------------------
 
 
-def _gunzip(data: bytes) -> bytes:
+def _gunzip(data: FileBytes) -> bytes:
     try:
-        content = gzip.decompress(data)
+        content = gzip.decompress(data if isinstance(data, bytes) else data[:])
     except EOFError:
         raise UnreadableFile("The gzip file is truncated; compress the CSV again and upload the whole file.") from None
     except (OSError, zlib.error):
@@ -92,8 +130,9 @@ def _gunzip(data: bytes) -> bytes:
     return content
 
 
-def _read_csv(data: bytes, dialect: Dialect | None) -> RawTable:
-    if data.startswith(_UTF16_BOMS):
+def _read_csv(data: FileBytes, dialect: Dialect | None, batch_bytes: int) -> Iterator[RawTable]:
+    """The checks, the sniffing and the header run now; the rows are read as the batches are asked for."""
+    if data[:2].startswith(_UTF16_BOMS):
         raise UnreadableFile("The file is UTF-16 text; export it as CSV (UTF-8 or Windows-1252) and upload that.")
     if b"\x00" in data[:4096]:
         raise UnreadableFile("The file is not a table: it holds binary data, not text. Upload a CSV or XLSX file.")
@@ -109,22 +148,72 @@ def _read_csv(data: bytes, dialect: Dialect | None) -> RawTable:
     if dialect.header_row > len(rows):
         raise UnreadableFile(f"The file has no row {dialect.header_row} to read the header from.")
     columns = column_names(rows[dialect.header_row - 1])
-    source = _transcoded(data) if dialect.encoding == "windows-1252" else data
-    cells = pl.scan_csv(
-        source,
-        has_header=False,
-        skip_rows=dialect.header_row,
-        schema=dict.fromkeys(columns, pl.String),
-        separator=dialect.delimiter,
-        quote_char=dialect.quote,
-        encoding="utf8-lossy",
-        truncate_ragged_lines=True,
-        missing_columns="insert",  # a blank first line would otherwise set the file's width to one column
-        raise_if_empty=False,
-        row_index_name=ROW,
-        row_index_offset=dialect.header_row + 1,
-    )
-    return _table(dialect, columns, cells)
+    _release(data, len(data))  # sniffing read it all
+    return _csv_batches(data, dialect, columns, batch_bytes)
+
+
+def _csv_batches(data: FileBytes, dialect: Dialect, columns: list[str], batch_bytes: int) -> Iterator[RawTable]:
+    next_row, rows_total = dialect.header_row + 1, 0
+    # polars skips the rows above the data as lines, in the first part, which must hold them all.
+    header_end = 0
+    for _ in range(dialect.header_row):
+        header_end = _line_end(data, header_end)
+    for start, part in record_parts(data, dialect.quote, batch_bytes, first_end=header_end):
+        end = start + len(part)
+        source = _transcoded(part) if dialect.encoding == "windows-1252" else part
+        cells = pl.scan_csv(
+            source,
+            has_header=False,
+            skip_rows=dialect.header_row if start == 0 else 0,
+            schema=dict.fromkeys(columns, pl.String),
+            separator=dialect.delimiter,
+            quote_char=dialect.quote,
+            encoding="utf8-lossy",
+            truncate_ragged_lines=True,
+            missing_columns="insert",  # a blank first line would otherwise set the file's width to one column
+            raise_if_empty=False,
+            row_index_name=ROW,
+            row_index_offset=next_row,
+        )
+        del part, source  # the lazy scan holds them until it is collected
+        frame, records = _cells(columns, cells)
+        del cells
+        _release(data, end)
+        next_row, rows_total = next_row + records, rows_total + frame.height
+        if frame.height:
+            yield RawTable(dialect=dialect, columns=columns, frame=frame, rows_total=frame.height)
+    if not rows_total:
+        raise UnreadableFile(NO_DATA_ROWS)
+
+
+def record_parts(data: FileBytes, quote: str, batch_bytes: int, *, first_end: int = 0) -> Iterator[tuple[int, bytes]]:
+    """`data` cut into parts of about `batch_bytes` (the first one past `first_end`) at line ends outside quotes,
+    each with its offset: each part holds whole CSV records. A line end is outside quotes when an even number of
+    quote characters come before it (a quoted cell opens and closes with one, a quote inside it is doubled)."""
+    mark, start = quote.encode(), 0
+    while start < len(data):
+        end = _line_end(data, max(start + batch_bytes, first_end))
+        part = data[start:end]
+        quotes = part.count(mark)
+        while quotes % 2 and end < len(data):
+            following = _line_end(data, end)
+            more = data[end:following]
+            part, quotes, end = part + more, quotes + more.count(mark), following
+        yield start, part
+        start = end
+
+
+def _line_end(data: FileBytes, position: int) -> int:
+    """The offset after the first line end at or after `position`; the end of `data` when there is none."""
+    found = data.find(b"\n", min(position, len(data)))
+    return len(data) if found < 0 else found + 1
+
+
+def _release(data: FileBytes, end: int) -> None:
+    """Drop the mapped pages before `end` from the process's memory: they were read (the kernel keeps them in its
+    page cache while it has room)."""
+    if isinstance(data, mmap.mmap) and end >= mmap.PAGESIZE:
+        data.madvise(mmap.MADV_DONTNEED, 0, end - end % mmap.PAGESIZE)
 
 
 def _transcoded(data: bytes) -> bytes:
@@ -138,14 +227,15 @@ def _transcoded(data: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def _table(dialect: Dialect, columns: list[str], cells: pl.LazyFrame) -> RawTable:
-    """Cells stripped, empty ones null, fully blank rows dropped, `__row` as Int64 after the columns. One lazy
-    query, so the file's cells are held once, not once as read and again as cleaned."""
+def _cells(columns: list[str], cells: pl.LazyFrame) -> tuple[pl.DataFrame, int]:
+    """Cells stripped, empty ones null, `__row` as Int64 after the columns, fully blank rows dropped; and how many
+    records were read (blank ones included: they have row numbers). One lazy query, so the cells are held once,
+    not once as read and again as cleaned; the blank rows are filtered only when there are any."""
     stripped = [pl.col(name).str.strip_chars() for name in columns]
     query = cells.select(
         *(pl.when(cell != "").then(cell).alias(name) for cell, name in zip(stripped, columns, strict=True)),
         pl.col(ROW).cast(pl.Int64),
-    ).filter(pl.any_horizontal(pl.col(columns).is_not_null()))
+    )
     try:
         frame = query.collect()
     except pl.exceptions.PolarsError:
@@ -153,15 +243,14 @@ def _table(dialect: Dialect, columns: list[str], cells: pl.LazyFrame) -> RawTabl
         raise UnreadableFile(
             "The file is not a readable CSV table: a quoted cell is not closed properly. Export the file again."
         ) from None
-    if frame.is_empty():
-        raise UnreadableFile("The file has a header but no data rows.")
-    return RawTable(dialect=dialect, columns=columns, frame=frame, rows_total=frame.height)
+    filled = frame.select(pl.any_horizontal(pl.col(columns).is_not_null())).to_series()
+    return (frame if filled.all() else frame.filter(filled)), frame.height
 
 
 # --- XLSX -----------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, dialect: Dialect | None) -> RawTable:
+def _read_xlsx(data: FileBytes, dialect: Dialect | None) -> RawTable:
     rows = _first_sheet(data)
     if not any(not is_blank(row) for row in rows):
         raise UnreadableFile("The workbook's first sheet has no rows.")
@@ -175,10 +264,13 @@ def _read_xlsx(data: bytes, dialect: Dialect | None) -> RawTable:
     cells = {name: [row[index] for row in body] for index, name in enumerate(columns)}
     numbers = list(range(header_row + 1, header_row + 1 + len(body)))
     frame = pl.DataFrame(cells | {ROW: numbers}, schema=dict.fromkeys(columns, pl.String) | {ROW: pl.Int64})
-    return _table(Dialect(encoding=XLSX, delimiter="", header_row=header_row), columns, frame.lazy())
+    cleaned, _ = _cells(columns, frame.lazy())
+    if cleaned.is_empty():
+        raise UnreadableFile(NO_DATA_ROWS)
+    return RawTable(Dialect(encoding=XLSX, delimiter="", header_row=header_row), columns, cleaned, cleaned.height)
 
 
-def _first_sheet(data: bytes) -> list[list[str]]:
+def _first_sheet(data: FileBytes) -> list[list[str]]:
     """The first sheet's cells as the text a user would type, every row as wide as the sheet."""
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import anyio.to_thread
 
-from ayni.sql import Executor, execute, fetch_all, fetch_value
+from ayni.sql import Executor, execute, fetch_value
 
 CHUNK_BYTES = 1 << 20
 # Kept in memory up to this size, on disk beyond.
@@ -86,39 +86,6 @@ async def chunks_of_spool(spooled: Spooled) -> AsyncIterator[bytes]:
 async def chunks_of_bytes(data: bytes) -> AsyncIterator[bytes]:
     for start in range(0, len(data), CHUNK_BYTES):
         yield data[start : start + CHUNK_BYTES]
-
-
-async def read_file(db: Executor, company_id: UUID, import_id: UUID, kind: FileKind) -> bytes | None:
-    """The whole file (the worker parses it whole), None when it was never stored or was purged."""
-    size = await fetch_value(
-        db,
-        """SELECT sum(length(data)) FROM import_files
-           WHERE company_id = :company_id AND import_id = :import_id AND kind = :kind""",
-        company_id=company_id,
-        import_id=import_id,
-        kind=kind,
-    )
-    if size is None:
-        return None
-    whole = bytearray(int(size))
-    offset, seq = 0, 0
-    while offset < len(whole):
-        # A few chunks per round trip: one 256 MiB file is never twice in memory as a list of rows plus a copy.
-        rows = await fetch_all(
-            db,
-            """SELECT data FROM import_files
-               WHERE company_id = :company_id AND import_id = :import_id AND kind = :kind AND seq >= :seq
-               ORDER BY seq LIMIT 8""",
-            company_id=company_id,
-            import_id=import_id,
-            kind=kind,
-            seq=seq,
-        )
-        for row in rows:
-            whole[offset : offset + len(row["data"])] = row["data"]
-            offset += len(row["data"])
-            seq += 1
-    return bytes(whole)
 
 
 async def chunk_count(db: Executor, company_id: UUID, import_id: UUID, kind: FileKind) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Coroutine, Mapping
+from collections.abc import AsyncIterable, Coroutine, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
@@ -139,7 +139,7 @@ class AppConnection:
     def load(
         self,
         company_id: uuid.UUID,
-        lines: pl.DataFrame,
+        lines: pl.DataFrame | AsyncIterable[pl.DataFrame],
         locations: Mapping[str | None, uuid.UUID | Literal["new"]],
         mode: Literal["replace", "append"] = "replace",
         import_id: uuid.UUID | None = None,
