@@ -120,9 +120,12 @@ class Database(databases.Database):
     }
 
 
-def make_database(settings: Settings, statement_timeout_s: float = 30) -> databases.Database:
-    """The pool. A statement that runs longer than `statement_timeout_s` is given up (asyncpg's command timeout);
-    the worker's jobs allow theirs as long as the longest job (a million-line import's rollups)."""
+# A statement running longer is given up (asyncpg's command timeout): a request or job on a connection that died
+# mid-statement (PostgreSQL went away) learns so within this time.
+STATEMENT_TIMEOUT_S = 30
+
+
+def make_database(settings: Settings) -> databases.Database:
     # min_size=0: opening the pool connects to nothing, so the API starts (and reports unhealthy) while
     # PostgreSQL is down, and every later request tries again by itself.
     return Database(
@@ -130,17 +133,18 @@ def make_database(settings: Settings, statement_timeout_s: float = 30) -> databa
         min_size=0,
         max_size=POOL_SIZE,
         timeout=settings.health_check_timeout * 2,
-        command_timeout=statement_timeout_s,
+        command_timeout=STATEMENT_TIMEOUT_S,
         reset=_nothing_more_to_reset,
         init=_become_app_role,
     )
 
 
-async def connect(settings: Settings) -> asyncpg.Connection:
+async def connect(settings: Settings, statement_timeout_s: float = STATEMENT_TIMEOUT_S) -> asyncpg.Connection:
     """One connection outside the pool, as the pool makes them (timeouts, the app's role), for a caller that
-    keeps it (a worker thread's job records: the pool's acquire and release cost twice the statement)."""
+    keeps it (a worker thread's job records: the pool's acquire and release cost twice the statement), or whose
+    statements may run longer than the pool's `STATEMENT_TIMEOUT_S` (a million-line import's rollups)."""
     connection = await asyncpg.connect(
-        settings.database_url, timeout=settings.health_check_timeout * 2, command_timeout=30
+        settings.database_url, timeout=settings.health_check_timeout * 2, command_timeout=statement_timeout_s
     )
     try:
         await _become_app_role(connection)

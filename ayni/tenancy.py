@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 
 import databases
 
-from ayni.sql import fetch_value
+from ayni.sql import Executor, fetch_value
 
 # '' reads as unset: app_company_id() and app_user_id() turn it into NULL, which matches no row.
 _SET_TENANT = "SELECT set_config('app.company_id', :company_id, true), set_config('app.user_id', :user_id, true)"
@@ -38,8 +38,14 @@ async def tenant(
     """A transaction of `db` in which RLS sees `company_id`'s rows (and `user_id`'s memberships). Both are set,
     '' for None, so an outer setting never shows through. Statements of this task inside the block run in it."""
     async with db.transaction():
-        await fetch_value(db, _SET_TENANT, company_id=_setting(company_id), user_id=_setting(user_id))
+        await enter(db, company_id=company_id, user_id=user_id)
         yield
+
+
+async def enter(executor: Executor, *, company_id: uuid.UUID | None = None, user_id: uuid.UUID | None = None) -> None:
+    """Set the tenant of the transaction `executor` is in (what `tenant` does for the pool's connection): for a
+    connection of its own, `async with conn.transaction(): await enter(conn, company_id=...)`."""
+    await fetch_value(executor, _SET_TENANT, company_id=_setting(company_id), user_id=_setting(user_id))
 
 
 @contextlib.asynccontextmanager

@@ -14,7 +14,7 @@ import databases
 
 from ayni.companies.schemas import Company, Location, MyCompany
 from ayni.problems import Problem
-from ayni.sql import execute, fetch_all, fetch_one, fetch_value
+from ayni.sql import Executor, execute, fetch_all, fetch_one, fetch_value
 
 _COMPANY = "id, name, rut, industry, country, timezone, currency, benchmarking_opt_in, created_at, updated_at"
 _COMPANY_FIELDS = ("name", "rut", "industry", "country", "timezone", "currency", "benchmarking_opt_in")
@@ -134,7 +134,7 @@ async def delete_company_rows(db: databases.Database, company_id: UUID) -> int:
 # Locations
 
 
-async def locations(db: databases.Database, company_id: UUID) -> list[Location]:
+async def locations(db: Executor, company_id: UUID) -> list[Location]:
     rows = await fetch_all(
         db,
         f"""SELECT {_LOCATION} FROM locations WHERE company_id = :cid

@@ -45,7 +45,7 @@ def run_one(settings: Settings, catalog: Catalog) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
 
-    db = make_database(settings, statement_timeout_s=max(spec.time_limit_ms for spec in catalog.actors) / 1000)
+    db = make_database(settings)
     heartbeat_client = redis_client(settings)
     broker = make_broker(settings, catalog.actors, db=db, extra_middleware=[Heartbeat(heartbeat_client)])
     worker = Worker(broker, worker_threads=settings.worker_threads, worker_timeout=1000)

@@ -25,7 +25,7 @@ import asyncpg
 import polars as pl
 
 from ayni.companies import store as company_store
-from ayni.db import UNAVAILABLE_ERRORS
+from ayni.db import UNAVAILABLE_ERRORS, connect
 from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
 from ayni.sales.actors import RUN_IMPORT
@@ -38,8 +38,8 @@ from ayni.sales.reading import DateFormat, Field, NumberFormat, Reading, reading
 from ayni.sales.rejected import first_errors
 from ayni.sales.sources import UnreadableFile, read_batches
 from ayni.sales.states import Event
-from ayni.sql import fetch_one, fetch_value
-from ayni.tenancy import tenant
+from ayni.sql import Executor, fetch_one, fetch_value
+from ayni.tenancy import enter, tenant
 
 logger = logging.getLogger("ayni.sales")
 
@@ -47,13 +47,29 @@ logger = logging.getLogger("ayni.sales")
 MAX_REJECTED_SHARE = 0.10
 # pg_advisory_xact_lock(key1, key2): key1 names "a company's imports", key2 is the company.
 _IMPORT_LOCK = 0x5A1E5
-_LOCK_WAIT_S = RUN_IMPORT.time_limit_ms / 1000
+# The load's statements and its wait for the company's lock may take as long as the job may.
+_LOAD_STATEMENT_TIMEOUT_S = RUN_IMPORT.time_limit_ms / 1000
+
+
+@contextlib.asynccontextmanager
+async def _company_load(ctx: JobContext, cid: UUID) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction of the company's, holding its imports' lock, on a connection of its own: a million-line
+    load's statements (the rollups) outlast the pool's statement timeout, which stays short so that requests and
+    other jobs notice a dead connection quickly."""
+    conn = await connect(ctx.settings, statement_timeout_s=_LOAD_STATEMENT_TIMEOUT_S)
+    try:
+        async with conn.transaction():
+            await enter(conn, company_id=cid)
+            await _lock_company_imports(conn, cid)
+            yield conn
+    finally:
+        await conn.close()
 
 
 async def _lock_company_imports(conn: asyncpg.Connection, cid: UUID) -> None:
     """Wait for the company's other import or undo to end: as long as a job may run, not the pool's command
     timeout (30 s), which a large import holds the lock for longer than on a busy machine."""
-    await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid), timeout=_LOCK_WAIT_S)
+    await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid))
 
 
 class ImportRefused(Exception):
@@ -68,12 +84,10 @@ class CompanyFacts:
     locations: list[KnownLocation]
 
 
-async def _company_facts(ctx: JobContext, cid: UUID) -> CompanyFacts:
-    row = await fetch_one(ctx.db, "SELECT timezone, country, customer_key FROM companies WHERE id = :id", id=cid)
+async def _company_facts(db: Executor, cid: UUID) -> CompanyFacts:
+    row = await fetch_one(db, "SELECT timezone, country, customer_key FROM companies WHERE id = :id", id=cid)
     assert row is not None, "the import's company is read in the import's own transaction"
-    known = [
-        KnownLocation(id=loc.id, name=loc.name, code=loc.code) for loc in await company_store.locations(ctx.db, cid)
-    ]
+    known = [KnownLocation(id=loc.id, name=loc.name, code=loc.code) for loc in await company_store.locations(db, cid)]
     return CompanyFacts(row["timezone"], row["country"], bytes(row["customer_key"]), known)
 
 
@@ -109,7 +123,7 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
-        facts = await _company_facts(ctx, cid)
+        facts = await _company_facts(ctx.db, cid)
     if work is not None and work["status"] == "importing" and work["start_mode"] == "auto":
         # This job went on to the load itself and its worker died there: the redelivered message loads it.
         return await run_import(ctx, company_id=company_id, import_id=import_id)
@@ -174,7 +188,7 @@ async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dic
         work = await store.work_of(ctx.db, cid, iid)
         if work is None or work["status"] != "importing":
             return {"skipped": True}
-        facts = await _company_facts(ctx, cid)
+        facts = await _company_facts(ctx.db, cid)
     options: Mapping[str, Any] = work["options"] or {}
     rows_total = work["preview"].get("rows_total") or 0
     async with _upload_file(ctx, cid, iid) as upload:
@@ -302,15 +316,13 @@ async def _load(
             )
 
     mode = options.get("mode", "replace")
-    async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
-        conn = connection.raw_connection
-        await _lock_company_imports(conn, cid)
+    async with _company_load(ctx, cid) as conn:
         work = await store.work_of(conn, cid, iid)
         if work is None or work["status"] != "importing":
             return None  # a second delivery of the message, whose first run loaded the file meanwhile
         # Under the lock: an import of the company that committed since this one's analysis may have created
         # the locations this file names; matched now, its lines join them instead of making namesakes.
-        known.extend((await _company_facts(ctx, cid)).locations)
+        known.extend((await _company_facts(conn, cid)).locations)
         summary = await load_import(
             conn, company_id=cid, import_id=iid, lines=lines(), locations=targets, mode=mode, progress=progress,
             rows_total=rows_total,
@@ -374,9 +386,7 @@ async def _fail(
 async def revert_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
     """Remove the import's lines and recompute the rollups of their days, in one transaction."""
     cid, iid = UUID(company_id), UUID(import_id)
-    async with tenant(ctx.db, company_id=cid), ctx.db.connection() as connection:
-        conn = connection.raw_connection
-        await _lock_company_imports(conn, cid)
+    async with _company_load(ctx, cid) as conn:
         work = await store.work_of(conn, cid, iid)
         if work is None or work["status"] != "reverting":
             return {"skipped": True}
