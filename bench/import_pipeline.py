@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from bench.load_paths import Clock, PeakRss, _chunks, company_transaction, new_company  # noqa: E402
+from bench.load_paths import Clock, PeakRss, company_transaction, new_company, plain_copy  # noqa: E402
 
 END = date(2026, 11, 30)
 TIMEZONE = "America/Santiago"
@@ -164,10 +164,7 @@ def _parent(path: Path, lines: int, settings: list[str]) -> None:
 async def _plain_copy_of_demo(url: str, path: Path) -> float:
     """Plain COPY of the demo file's lines, parsed and clean (ids in place), into a table with sale_lines' columns
     and indexes and no row-level security: the ceiling `import_vs_copy` compares with (as bench/load_paths.py)."""
-    import asyncpg
-    import polars as pl
-
-    from ayni.sales import jobs, load
+    from ayni.sales import jobs
     from ayni.sales.parse import parse_lines
     from ayni.sales.reading import reading_from_json
     from ayni.sales.sources import read_table
@@ -176,30 +173,8 @@ async def _plain_copy_of_demo(url: str, path: Path) -> float:
     lines = parse_lines(
         read_table(path, FILENAME), reading_from_json(preview["reading"]), timezone=TIMEZONE, customer_key=b"k" * 32
     ).lines
-    staged = load.staged_frame(
-        lines,
-        {name: uuid.uuid4() for name in lines["location"].unique()},
-        {key: uuid.uuid4() for key in lines["product_key"].unique()},
-    )
-    ready = staged.select(
-        pl.lit(str(uuid.uuid4())).alias("company_id"),
-        pl.lit(str(uuid.uuid4())).alias("import_id"),
-        pl.exclude("customer"),
-        pl.concat_str(pl.lit("\\x"), pl.col("customer").bin.encode("hex")).alias("customer"),
-    )
-    csv = ready.write_csv(include_header=False).encode()
     await new_company(url)
-    conn = await asyncpg.connect(url)
-    try:
-        await conn.execute("CREATE TABLE copy_ceiling (LIKE sale_lines INCLUDING ALL)")
-        await conn.execute("CHECKPOINT")
-        start = time.perf_counter()
-        async with conn.transaction():
-            await conn.copy_to_table("copy_ceiling", source=_chunks(csv), columns=ready.columns, format="csv")
-        return round(time.perf_counter() - start, 2)
-    finally:
-        await conn.execute("DROP TABLE IF EXISTS copy_ceiling")
-        await conn.close()
+    return await plain_copy(url, lines)
 
 
 if __name__ == "__main__":

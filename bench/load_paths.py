@@ -180,7 +180,9 @@ async def plain_copy(url: str, lines: pl.DataFrame) -> float:
     """COPY of the same rows, already clean (ids in place), into a table with sale_lines' columns and indexes
     and no row-level security: the ceiling."""
     staged = load.staged_frame(
-        lines, {name: uuid.uuid4() for name in LOCATIONS}, {k: uuid.uuid4() for k in lines["product_key"].unique()}
+        lines,
+        {name: uuid.uuid4() for name in lines["location"].unique()},
+        {key: uuid.uuid4() for key in lines["product_key"].unique()},
     )
     company, an_import = uuid.uuid4(), uuid.uuid4()
     ready = staged.select(
@@ -194,6 +196,7 @@ async def plain_copy(url: str, lines: pl.DataFrame) -> float:
     try:
         await conn.execute("DROP TABLE IF EXISTS copy_ceiling")
         await conn.execute("CREATE TABLE copy_ceiling (LIKE sale_lines INCLUDING ALL)")
+        await conn.execute("CHECKPOINT")  # the dirty pages of what ran before are not this COPY's to write
         start = time.perf_counter()
         async with conn.transaction():
             await conn.copy_to_table("copy_ceiling", source=_chunks(data), columns=ready.columns, format="csv")
