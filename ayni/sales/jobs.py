@@ -67,8 +67,8 @@ async def _company_load(ctx: JobContext, cid: UUID) -> AsyncIterator[asyncpg.Con
 
 
 async def _lock_company_imports(conn: asyncpg.Connection, cid: UUID) -> None:
-    """Wait for the company's other import or undo to end: as long as a job may run, not the pool's command
-    timeout (30 s), which a large import holds the lock for longer than on a busy machine."""
+    """Wait for the company's other import or undo to end (on `_company_load`'s connection: as long as a job may
+    run, where the pool's 30 s would give up behind a large import on a busy machine)."""
     await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", _IMPORT_LOCK, str(cid))
 
 
