@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import gzip
 import io
 import mmap
 import zlib
@@ -87,7 +86,7 @@ def _read_bytes(data: FileBytes, filename: str, dialect: Dialect | None, batch_b
     if not head:
         raise UnreadableFile("The file is empty.")
     if head.startswith(GZIP_MAGIC):
-        return _read_csv(_gunzip(data), dialect, batch_bytes)
+        return _read_csv(gunzip(data), dialect, batch_bytes)
     if head.startswith(ZIP_MAGIC):
         return iter([_read_xlsx(data, dialect)])
     if head.startswith(_OLE_MAGIC):
@@ -116,13 +115,24 @@ def column_names(header: Sequence[str]) -> list[str]:
 # --- CSV ------------------------------------------------------------------------------------------------------
 
 
-def _gunzip(data: FileBytes) -> bytes:
+# Uncompressed, a gzipped CSV may hold this much (about seven million lines): a small upload that inflates
+# without end (a "gzip bomb") stops here instead of filling the worker's memory.
+MAX_UNCOMPRESSED_BYTES = 1 << 30
+
+
+def gunzip(data: FileBytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
+    """The CSV inside a gzip file (one member), at most `limit` bytes of it."""
+    stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
-        content = gzip.decompress(data if isinstance(data, bytes) else data[:])
-    except EOFError:
-        raise UnreadableFile("The gzip file is truncated; compress the CSV again and upload the whole file.") from None
-    except (OSError, zlib.error):
+        content = stream.decompress(data if isinstance(data, bytes) else data[:], limit + 1)
+    except zlib.error:
         raise UnreadableFile("The gzip file is damaged; compress the CSV again and upload it.") from None
+    if len(content) > limit:
+        raise UnreadableFile(
+            f"Uncompressed, the file is larger than {limit // (1 << 20)} MiB; split the export into periods."
+        )
+    if not stream.eof:
+        raise UnreadableFile("The gzip file is truncated; compress the CSV again and upload the whole file.")
     if not content:
         raise UnreadableFile("The file is empty.")
     if content.startswith((GZIP_MAGIC, ZIP_MAGIC, _OLE_MAGIC)):

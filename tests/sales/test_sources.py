@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from ayni.sales.reading import DELIMITERS, Dialect
-from ayni.sales.sources import ROW, RawTable, UnreadableFile, cell_text, column_names, read_table
+from ayni.sales.sources import ROW, RawTable, UnreadableFile, cell_text, column_names, gunzip, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text())
@@ -326,3 +326,20 @@ def test_windows_1252_has_five_undefined_bytes_that_do_not_fail_the_file() -> No
     data = b"Fecha;Nombre\r\n01-10-2025;Caf\xe9 \x81\r\n"
     assert codecs.decode(b"\x81", "windows-1252", errors="replace") == "\ufffd"
     assert read_table(data, "x.csv").frame.rows() == [("01-10-2025", "Café \ufffd", 2)]
+
+
+def test_a_gzip_that_inflates_past_the_limit_is_refused_not_read() -> None:
+    """A gzip bomb: a few KiB of upload that inflate without end stop at the limit."""
+    bomb = gzip.compress(b"0" * 200_000)
+    assert len(bomb) < 1_000
+    with pytest.raises(UnreadableFile, match="larger than"):
+        gunzip(bomb, limit=100_000)
+    assert gunzip(bomb, limit=200_000) == b"0" * 200_000
+
+
+def test_a_gzip_cut_short_or_damaged_says_which() -> None:
+    whole = gzip.compress(b"Fecha,Total\n01-10-2025 10:00,1290\n" * 50)
+    with pytest.raises(UnreadableFile, match="truncated"):
+        gunzip(whole[: len(whole) // 2])
+    with pytest.raises(UnreadableFile, match="damaged"):
+        gunzip(whole[:10] + bytes(20) + whole[30:])
