@@ -192,15 +192,6 @@ def test_the_rejected_csv_holds_the_rows_as_written_with_their_reasons() -> None
 # --- loading in batches ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def app_db(database_url: str, clean_state: None) -> Iterator[AppConnection]:
-    db = AppConnection(database_url)
-    try:
-        yield db
-    finally:
-        db.close()
-
-
 def figures(url: str, company: uuid.UUID) -> list[list[tuple[Any, ...]]]:
     """The company's lines and its three rollups, with location names and product keys for ids (the ids differ
     from company to company), sorted."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -77,15 +76,6 @@ def lines_of(url: str, company: uuid.UUID) -> list[tuple[Any, ...]]:
 def data_version(url: str, company: uuid.UUID) -> int:
     [(version,)] = owner_sql(url, "SELECT data_version FROM companies WHERE id = %s", (company,))
     return int(version)
-
-
-@pytest.fixture
-def app_db(database_url: str, clean_state: None) -> Iterator[AppConnection]:
-    db = AppConnection(database_url)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def test_a_first_load_makes_lines_locations_products_and_rollups_as_counted_by_hand(
