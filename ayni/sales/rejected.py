@@ -28,12 +28,23 @@ def first_errors(rejects: pl.DataFrame, limit: int = ERRORS_SHOWN) -> list[dict[
 
 def rejected_rows(raw: RawTable, rejects: pl.DataFrame) -> pl.DataFrame:
     """The rejected rows of `raw` as the CSV shows them: row number, the file's cells, the reason."""
-    reasons = rejects.select(pl.col("row").alias(ROW), pl.col("message").alias(REASON_COLUMN))
+    row_column, reason_column = (free_name(name, raw.columns) for name in (ROW_COLUMN, REASON_COLUMN))
+    reasons = rejects.select(pl.col("row").alias(ROW), pl.col("message").alias(reason_column))
     return (
         raw.frame.join(reasons, on=ROW, how="inner")
         .sort(ROW)
-        .select(pl.col(ROW).alias(ROW_COLUMN), *raw.columns, REASON_COLUMN)
+        .select(pl.col(ROW).alias(row_column), *raw.columns, reason_column)
     )
+
+
+def free_name(name: str, taken: list[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`... when the file has a column of that name already (a POS export may well
+    have a "Motivo" of its own, for returns)."""
+    candidate, copy = name, 1
+    while candidate in taken:
+        copy += 1
+        candidate = f"{name} ({copy})"
+    return candidate
 
 
 def rejected_csv(rows: pl.DataFrame | None, delimiter: str) -> bytes:

@@ -27,7 +27,7 @@ from ayni.sales.headers import map_headers
 from ayni.sales.parse import parse_lines
 from ayni.sales.preview import build_preview
 from ayni.sales.reading import DateFormat, Dialect, Field, NumberFormat, Reading
-from ayni.sales.rejected import rejected_csv, rejected_rows
+from ayni.sales.rejected import free_name, rejected_csv, rejected_rows
 from ayni.sales.sources import RawTable, read_batches, read_table, record_parts
 from tests.sales.sale_lines import AppConnection, add_company, lines_frame, owner_sql
 from tests.sales.test_load import FIRST_FILE, MEASURES
@@ -187,6 +187,18 @@ def test_the_rejected_csv_holds_the_rows_as_written_with_their_reasons() -> None
         ["3", "31-02-2024 10:20", "B2", "Centro", "A1", "1", "1.000", "not a date in the form DD-MM-YYYY HH:MM"],
         ["6", "02-03-2024 09:30", "B4", "Centro", "A1", "1", "mil", "not a number in the form 1.234,56"],
     ]
+
+
+def test_the_added_columns_never_take_the_name_of_one_of_the_file() -> None:
+    """A POS export with a "Motivo" (a return's reason) of its own keeps it; the reason column steps aside."""
+    raw = read_table(b"Fecha;Total;Motivo\nayer;1.000;cliente\n02-03-2024 09:30;1.000;\n", "devoluciones.csv")
+    rejects = pl.DataFrame({"row": [2], "column": ["Fecha"], "value": ["ayer"], "message": ["not a date"]})
+    text = codecs.decode(rejected_csv(rejected_rows(raw, rejects), ";"), "utf-8-sig")
+    assert list(csv.reader(io.StringIO(text), delimiter=";")) == [
+        ["Fila", "Fecha", "Total", "Motivo", "Motivo (2)"],
+        ["2", "ayer", "1.000", "cliente", "not a date"],
+    ]
+    assert free_name("Fila", ["Fila", "Fila (2)"]) == "Fila (3)"
 
 
 # --- loading in batches ------------------------------------------------------------------------------------------
