@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from bench.load_paths import Clock, PeakRss, company_transaction, new_company, plain_copy  # noqa: E402
+from bench.load_paths import Clock, PeakRss, company_transaction, migrated_postgres, new_company, plain_copy  # noqa: E402
 
 END = date(2026, 11, 30)
 TIMEZONE = "America/Santiago"
@@ -131,34 +131,24 @@ def main() -> None:
 
 
 def _parent(path: Path, lines: int, settings: list[str]) -> None:
-    from ayni import migrations
-    from ayni.embedded import EmbeddedPostgres
-
     print(f"demo file: {path} ({path.stat().st_size / 2**20:.0f} MiB, {lines} lines); load {os.getloadavg()}")
-    with tempfile.TemporaryDirectory(prefix="ayni-bench-pg-") as directory:
-        Path(directory).chmod(0o755)
-        server = EmbeddedPostgres(Path(directory), durable=True)
-        server.start()
-        try:
-            migrations.apply(server.url)
-            preview = Path(directory) / "preview.json"
-            print(
-                "analysis:",
-                json.dumps(run_child("--lines", str(lines), "--child", "analysis", "--preview", str(preview))),
-            )
-            company = asyncio.run(new_company(server.url))
-            result = run_child(
-                "--lines", str(lines), "--child", "import", "--preview", str(preview), "--url", server.url,
-                "--company", str(company), *(f"--set={setting}" for setting in settings),
-            )  # fmt: skip
-            print("import:", json.dumps(result))
-            copy_s = asyncio.run(_plain_copy_of_demo(server.url, path))
-            import_s = result["total_s"]
-            ratio = copy_s / import_s
-            print(f"plain COPY: {copy_s} s; import (read, parse, load) {import_s} s: import_vs_copy = {ratio:.2f}")
-            print(f"load average after: {os.getloadavg()}")
-        finally:
-            server.stop()
+    with migrated_postgres() as (url, scratch):
+        preview = scratch / "preview.json"
+        print(
+            "analysis:",
+            json.dumps(run_child("--lines", str(lines), "--child", "analysis", "--preview", str(preview))),
+        )
+        company = asyncio.run(new_company(url))
+        result = run_child(
+            "--lines", str(lines), "--child", "import", "--preview", str(preview), "--url", url,
+            "--company", str(company), *(f"--set={setting}" for setting in settings),
+        )  # fmt: skip
+        print("import:", json.dumps(result))
+        copy_s = asyncio.run(_plain_copy_of_demo(url, path))
+        import_s = result["total_s"]
+        ratio = copy_s / import_s
+        print(f"plain COPY: {copy_s} s; import (read, parse, load) {import_s} s: import_vs_copy = {ratio:.2f}")
+        print(f"load average after: {os.getloadavg()}")
 
 
 async def _plain_copy_of_demo(url: str, path: Path) -> float:

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -289,13 +289,20 @@ def main() -> None:
     start = time.perf_counter()
     lines = sales_frame(args.lines)
     print(f"generated {len(lines)} lines in {time.perf_counter() - start:.1f} s")
+    with migrated_postgres() as (url, _):
+        asyncio.run(bench(url, lines, args.reps))
+
+
+@contextlib.contextmanager
+def migrated_postgres() -> Iterator[tuple[str, Path]]:
+    """A throw-away durable PostgreSQL with every migration applied: its URL, and a folder for scratch files."""
     with tempfile.TemporaryDirectory(prefix="ayni-bench-pg-") as directory:
-        Path(directory).chmod(0o755)
+        Path(directory).chmod(0o755)  # readable by `nobody`, whom the embedded PostgreSQL runs as under root
         server = EmbeddedPostgres(Path(directory), durable=True)
         server.start()
         try:
             migrations.apply(server.url)
-            asyncio.run(bench(server.url, lines, args.reps))
+            yield server.url, Path(directory)
         finally:
             server.stop()
 
