@@ -41,6 +41,8 @@ SALES_COLUMN = {
     "sales_daily": "lines",
     "sales_daily_products": "lines",
     "sales_hourly": "lines",
+    "sales_daily_payments": "lines",
+    "sales_daily_sellers": "lines",
 }
 # Each company table and the column that names its company.
 TABLES = {
@@ -127,6 +129,8 @@ def add_sales(url: str, company: uuid.UUID, location: uuid.UUID) -> None:
         ("sales_daily", "", ""),
         ("sales_daily_products", ", product_id", ", %s"),
         ("sales_hourly", ", hour", ", 10"),
+        ("sales_daily_payments", ", payment_method", ", 'efectivo'"),
+        ("sales_daily_sellers", ", seller", ", ''"),
     ):
         admin_sql(
             url,

@@ -28,6 +28,8 @@ CODE_TAKEN = Problem(409, "code-taken", "Another location of this company has th
 # `company_purge()` removes the company. The rollups and sale lines name locations and products without
 # foreign keys (migrations/0007_sales.sql), so they go before them all the same.
 COMPANY_TABLES = (
+    "sales_daily_sellers",
+    "sales_daily_payments",
     "sales_hourly",
     "sales_daily_products",
     "sales_daily",

@@ -137,6 +137,8 @@ SALES_TABLES = (
     "sales_daily",
     "sales_daily_products",
     "sales_hourly",
+    "sales_daily_payments",
+    "sales_daily_sellers",
 )
 
 

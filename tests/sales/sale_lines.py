@@ -59,6 +59,8 @@ def line(
     cost: str | None = None,
     discount: str | None = None,
     customer: bytes | None = None,
+    payment_method: str | None = "efectivo",
+    seller: str | None = None,
 ) -> dict[str, Any]:
     """One parsed line; `at` is Santiago's wall time, and a negative quantity makes it a return (as parse)."""
     local = datetime.fromisoformat(at).replace(tzinfo=SANTIAGO)
@@ -80,8 +82,8 @@ def line(
         "cost": None if cost is None else Decimal(cost),
         "discount": None if discount is None else Decimal(discount),
         "is_return": is_return,
-        "payment_method": "efectivo",
-        "seller": None,
+        "payment_method": payment_method,
+        "seller": seller,
         "customer": customer,
     }
 

@@ -1,0 +1,2 @@
+DROP TABLE sales_daily_sellers;
+DROP TABLE sales_daily_payments;
