@@ -82,10 +82,7 @@ def detection_table(tables: Iterable[RawTable], mapping: Mapping[Field, str]) ->
     distinct date (and time) texts, the distinct (quantity, unit price, amount) triples and each numeric column's
     distinct values, each group in rows of its own (other columns null). Detection looks only at distinct values,
     so it finds in this table what it finds in the whole file."""
-    dates = [mapping[field] for field in (Field.SOLD_AT, Field.SOLD_TIME) if field in mapping]
-    triple = [mapping[field] for field in (Field.QUANTITY, Field.UNIT_PRICE, Field.AMOUNT) if field in mapping]
-    groups = [dates, *([triple] if len(triple) == 3 else []), *([mapping[f]] for f in NUMERIC_FIELDS if f in mapping)]
-    groups = [group for group in groups if group]
+    groups = _detection_groups(mapping)
     seen: list[list[pl.DataFrame]] = [[] for _ in groups]
     first: RawTable | None = None
     for table in tables:
@@ -104,6 +101,18 @@ def detection_table(tables: Iterable[RawTable], mapping: Mapping[Field, str]) ->
         ),
         rows_total=frame.height,
     )
+
+
+def detection_columns(mapping: Mapping[Field, str]) -> list[str]:
+    """The columns `detection_table` reads: the dates' and the numbers' (`read_batches(only=...)` reads no other)."""
+    return sorted({column for group in _detection_groups(mapping) for column in group})
+
+
+def _detection_groups(mapping: Mapping[Field, str]) -> list[list[str]]:
+    dates = [mapping[field] for field in (Field.SOLD_AT, Field.SOLD_TIME) if field in mapping]
+    triple = [mapping[field] for field in (Field.QUANTITY, Field.UNIT_PRICE, Field.AMOUNT) if field in mapping]
+    groups = [dates, *([triple] if len(triple) == 3 else []), *([mapping[f]] for f in NUMERIC_FIELDS if f in mapping)]
+    return [group for group in groups if group]
 
 
 # --- Parsers: one expression each, null where the value does not read -----------------------------------------

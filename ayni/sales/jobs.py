@@ -30,7 +30,7 @@ from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
 from ayni.sales.actors import RUN_IMPORT
 from ayni.sales.batches import BatchedParse
-from ayni.sales.formats import detect_formats, detection_table
+from ayni.sales.formats import detect_formats, detection_columns, detection_table
 from ayni.sales.headers import map_headers
 from ayni.sales.load import LoadRefused, LoadSummary, load_import, undo_import
 from ayni.sales.preview import KnownLocation, build_preview, location_matcher
@@ -148,11 +148,13 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
 
 def _analyze(upload: Path, filename: str, facts: CompanyFacts) -> dict[str, Any]:
     """The preview, from three passes over the file's batches (never its whole table): the header mapped from the
-    first batch's values, the formats detected from every distinct value, then the preview's survey."""
+    first batch's values, the formats detected from every distinct value of the date and number columns
+    (only those are read), then the preview's survey."""
     first = next(read_batches(upload, filename))
     mapping = map_headers(first)
     columns = {field: match.column for field, match in mapping.matches.items()}
-    distinct = detection_table(read_batches(upload, filename, first.dialect), columns)
+    looked_at = detection_columns(columns)
+    distinct = detection_table(read_batches(upload, filename, first.dialect, only=looked_at), columns)
     detection = detect_formats(distinct, columns, country=facts.country)
     return build_preview(
         read_batches(upload, filename, first.dialect), mapping, detection, timezone=facts.timezone,

@@ -45,7 +45,9 @@ class RawTable:
 
     dialect: Dialect
     columns: list[str]  # header cells as written, stripped; blank -> "column_N"; duplicates get " (2)", " (3)"
-    frame: pl.DataFrame  # one String column per entry of `columns` (same names and order), then "__row" (Int64)
+    # One String column per entry of `columns` (same names and order; only those asked for, when some were), then
+    # "__row" (Int64).
+    frame: pl.DataFrame
     rows_total: int  # data rows (len(frame))
 
 
@@ -59,41 +61,57 @@ def read_table(source: bytes | Path, filename: str, dialect: Dialect | None = No
 
 
 def read_batches(
-    source: bytes | Path, filename: str, dialect: Dialect | None = None, *, batch_bytes: int = BATCH_BYTES
+    source: bytes | Path,
+    filename: str,
+    dialect: Dialect | None = None,
+    *,
+    batch_bytes: int = BATCH_BYTES,
+    only: Sequence[str] | None = None,
 ) -> Iterator[RawTable]:
     """`read_table`, a slice of rows at a time: each batch a RawTable of the rows of some `batch_bytes` of the
     file (`rows_total` its own rows), in order; together exactly `read_table`'s rows. A CSV file given by path is
     memory-mapped and each batch's bytes released once read: neither the file nor its table of cells is ever held
-    whole. (A gzip or XLSX file is read whole.) Raises UnreadableFile, never anything else: a file that is no table
-    on the first batch, a batch whose rows are unreadable when it comes."""
+    whole. (A gzip or XLSX file is read whole.) `only` names the columns wanted (by default all): a CSV's other
+    cells are not even made strings, which makes a pass over a large file several times cheaper; rows blank in
+    those columns are dropped. Raises UnreadableFile, never anything else: a file that is no table on the first
+    batch, a batch whose rows are unreadable when it comes."""
+    cut = _Cut(batch_bytes, tuple(only) if only is not None else None)
     if isinstance(source, Path):
-        return _read_path(source, filename, dialect, batch_bytes)
-    return _read_bytes(source, filename, dialect, batch_bytes)
+        return _read_path(source, filename, dialect, cut)
+    return _read_bytes(source, filename, dialect, cut)
 
 
-def _read_path(path: Path, filename: str, dialect: Dialect | None, batch_bytes: int) -> Iterator[RawTable]:
+@dataclass(frozen=True)
+class _Cut:
+    """How `read_batches` slices the table: rows by about `batch_bytes` of the file, columns to `only` (or all)."""
+
+    batch_bytes: int
+    only: tuple[str, ...] | None
+
+
+def _read_path(path: Path, filename: str, dialect: Dialect | None, cut: _Cut) -> Iterator[RawTable]:
     with path.open("rb") as file:
         head = file.read(len(_OLE_MAGIC))
         if not head or head.startswith((GZIP_MAGIC, ZIP_MAGIC, _OLE_MAGIC)):
-            yield from _read_bytes(head + file.read(), filename, dialect, batch_bytes)
+            yield from _read_bytes(head + file.read(), filename, dialect, cut)
             return
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            yield from _read_bytes(mapped, filename, dialect, batch_bytes)
+            yield from _read_bytes(mapped, filename, dialect, cut)
 
 
-def _read_bytes(data: FileBytes, filename: str, dialect: Dialect | None, batch_bytes: int) -> Iterator[RawTable]:
+def _read_bytes(data: FileBytes, filename: str, dialect: Dialect | None, cut: _Cut) -> Iterator[RawTable]:
     head = data[: len(_OLE_MAGIC)]
     if not head:
         raise UnreadableFile("The file is empty.")
     if head.startswith(GZIP_MAGIC):
-        return _read_csv(gunzip(data), dialect, batch_bytes)
+        return _read_csv(gunzip(data), dialect, cut)
     if head.startswith(ZIP_MAGIC):
-        return iter([_read_xlsx(data, dialect)])
+        return iter([_read_xlsx(data, dialect, cut.only)])
     if head.startswith(_OLE_MAGIC):
         raise UnreadableFile("The file is in the old Excel format (.xls); save it as .xlsx or CSV and upload that.")
     if filename.lower().endswith(".xlsx"):
         raise UnreadableFile("The file is named .xlsx but is not an Excel workbook; export it again from Excel.")
-    return _read_csv(data, dialect, batch_bytes)
+    return _read_csv(data, dialect, cut)
 
 
 def column_names(header: Sequence[str]) -> list[str]:
@@ -140,7 +158,7 @@ def gunzip(data: FileBytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
     return content
 
 
-def _read_csv(data: FileBytes, dialect: Dialect | None, batch_bytes: int) -> Iterator[RawTable]:
+def _read_csv(data: FileBytes, dialect: Dialect | None, cut: _Cut) -> Iterator[RawTable]:
     """The checks, the sniffing and the header run now; the rows are read as the batches are asked for."""
     if data[:2].startswith(_UTF16_BOMS):
         raise UnreadableFile("The file is UTF-16 text; export it as CSV (UTF-8 or Windows-1252) and upload that.")
@@ -159,16 +177,16 @@ def _read_csv(data: FileBytes, dialect: Dialect | None, batch_bytes: int) -> Ite
         raise UnreadableFile(f"The file has no row {dialect.header_row} to read the header from.")
     columns = column_names(rows[dialect.header_row - 1])
     _release(data, len(data))  # sniffing read it all
-    return _csv_batches(data, dialect, columns, batch_bytes)
+    return _csv_batches(data, dialect, columns, cut)
 
 
-def _csv_batches(data: FileBytes, dialect: Dialect, columns: list[str], batch_bytes: int) -> Iterator[RawTable]:
+def _csv_batches(data: FileBytes, dialect: Dialect, columns: list[str], cut: _Cut) -> Iterator[RawTable]:
     next_row, rows_total = dialect.header_row + 1, 0
     # polars skips the rows above the data as lines, in the first part, which must hold them all.
     header_end = 0
     for _ in range(dialect.header_row):
         header_end = _line_end(data, header_end)
-    for start, part in record_parts(data, dialect.quote, batch_bytes, first_end=header_end):
+    for start, part in record_parts(data, dialect.quote, cut.batch_bytes, first_end=header_end):
         end = start + len(part)
         source = _transcoded(part) if dialect.encoding == "windows-1252" else part
         cells = pl.scan_csv(
@@ -186,7 +204,7 @@ def _csv_batches(data: FileBytes, dialect: Dialect, columns: list[str], batch_by
             row_index_offset=next_row,
         )
         del part, source  # the lazy scan holds them until it is collected
-        frame, records = _cells(columns, cells)
+        frame, records = _cells(columns, cells, cut.only)
         del cells
         _release(data, end)
         next_row, rows_total = next_row + records, rows_total + frame.height
@@ -237,10 +255,13 @@ def _transcoded(data: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def _cells(columns: list[str], cells: pl.LazyFrame) -> tuple[pl.DataFrame, int]:
-    """Cells stripped, empty ones null, `__row` as Int64 after the columns, fully blank rows dropped; and how many
-    records were read (blank ones included: they have row numbers). One lazy query, so the cells are held once,
-    not once as read and again as cleaned; the blank rows are filtered only when there are any."""
+def _cells(columns: list[str], cells: pl.LazyFrame, only: Sequence[str] | None = None) -> tuple[pl.DataFrame, int]:
+    """The cells stripped, empty ones null, `__row` as Int64 after the columns, fully blank rows dropped; and how
+    many records were read (blank ones included: they have row numbers). One lazy query, so the cells are held
+    once, not once as read and again as cleaned; the blank rows are filtered only when there are any. With `only`,
+    just those columns, and every row."""
+    if only is not None:
+        columns = list(only)
     stripped = [pl.col(name).str.strip_chars() for name in columns]
     query = cells.select(
         *(pl.when(cell != "").then(cell).alias(name) for cell, name in zip(stripped, columns, strict=True)),
@@ -253,6 +274,8 @@ def _cells(columns: list[str], cells: pl.LazyFrame) -> tuple[pl.DataFrame, int]:
         raise UnreadableFile(
             "The file is not a readable CSV table: a quoted cell is not closed properly. Export the file again."
         ) from None
+    if only is not None:
+        return frame, frame.height
     filled = frame.select(pl.any_horizontal(pl.col(columns).is_not_null())).to_series()
     return (frame if filled.all() else frame.filter(filled)), frame.height
 
@@ -260,7 +283,7 @@ def _cells(columns: list[str], cells: pl.LazyFrame) -> tuple[pl.DataFrame, int]:
 # --- XLSX -----------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: FileBytes, dialect: Dialect | None) -> RawTable:
+def _read_xlsx(data: FileBytes, dialect: Dialect | None, only: Sequence[str] | None) -> RawTable:
     rows = _first_sheet(data)
     if not any(not is_blank(row) for row in rows):
         raise UnreadableFile("The workbook's first sheet has no rows.")
@@ -274,7 +297,7 @@ def _read_xlsx(data: FileBytes, dialect: Dialect | None) -> RawTable:
     cells = {name: [row[index] for row in body] for index, name in enumerate(columns)}
     numbers = list(range(header_row + 1, header_row + 1 + len(body)))
     frame = pl.DataFrame(cells | {ROW: numbers}, schema=dict.fromkeys(columns, pl.String) | {ROW: pl.Int64})
-    cleaned, _ = _cells(columns, frame.lazy())
+    cleaned, _ = _cells(columns, frame.lazy(), only)
     if cleaned.is_empty():
         raise UnreadableFile(NO_DATA_ROWS)
     return RawTable(Dialect(encoding=XLSX, delimiter="", header_row=header_row), columns, cleaned, cleaned.height)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from ayni.sales import preview as preview_module
 from ayni.sales.batches import BatchedParse
-from ayni.sales.formats import detect_formats, detection_table
+from ayni.sales.formats import detect_formats, detection_columns, detection_table
 from ayni.sales.headers import map_headers
 from ayni.sales.parse import parse_lines
 from ayni.sales.preview import build_preview
@@ -265,6 +265,11 @@ def test_formats_and_preview_from_batches_are_those_of_the_whole_file(
     detection = detect_formats(whole, columns, country="CL")
     distinct = detection_table(read_batches(path, name, batch_bytes=batch_bytes), columns)
     assert detect_formats(distinct, columns, country="CL") == detection
+    # The analysis reads only the columns detection looks at: the same distinct values, the same formats.
+    looked_at = detection_columns(columns)
+    assert set(looked_at) < set(whole.columns)
+    projected = detection_table(read_batches(path, name, batch_bytes=batch_bytes, only=looked_at), columns)
+    assert projected.frame.sort(pl.all()).equals(distinct.frame.sort(pl.all()))
 
     def preview(tables: RawTable | Iterator[RawTable]) -> dict[str, Any]:
         return build_preview(

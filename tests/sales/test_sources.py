@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from ayni.sales.reading import DELIMITERS, Dialect
-from ayni.sales.sources import ROW, RawTable, UnreadableFile, cell_text, column_names, gunzip, read_table
+from ayni.sales.sources import ROW, RawTable, UnreadableFile, cell_text, column_names, gunzip, read_batches, read_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text())
@@ -245,6 +245,13 @@ def test_rows_of_another_width_are_read() -> None:
 def test_blank_rows_go_but_keep_their_numbers() -> None:
     table = read_table(b"Fecha,Total\n\n01-10-2025 , 10 \n,\n\n02-10-2025,\n", "x.csv")
     assert table.frame.rows() == [("01-10-2025", "10", 3), ("02-10-2025", None, 6)]
+
+
+def test_a_read_of_some_columns_keeps_every_row_as_numbered() -> None:
+    data = b"Fecha,Producto,Total\n01-10-2025,Pan, 10 \n,,\n,Sal,\n"
+    [batch] = read_batches(data, "x.csv", only=["Total"])
+    assert batch.columns == ["Fecha", "Producto", "Total"]  # the file's header, whatever was read
+    assert batch.frame.rows() == [("10", 2), (None, 3), (None, 4)]
 
 
 def test_windows_1252_only_characters_are_transcoded() -> None:
