@@ -7,11 +7,13 @@ import codecs
 import datetime as dt
 import io
 import mmap
+import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 import python_calamine
@@ -25,6 +27,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _TRANSCODE_CHUNK_BYTES = 4 * 1024 * 1024
+_GZIP_CHUNK_BYTES = 1024 * 1024
 # A batch of `read_batches`: some 55,000 lines of a POS export, whose cells polars holds in ~8 MB (and its parse in
 # some 100 MB more at its peak).
 BATCH_BYTES = 8 * 1024 * 1024
@@ -92,7 +95,15 @@ class _Cut:
 def _read_path(path: Path, filename: str, dialect: Dialect | None, cut: _Cut) -> Iterator[RawTable]:
     with path.open("rb") as file:
         head = file.read(len(_OLE_MAGIC))
-        if not head or head.startswith((GZIP_MAGIC, ZIP_MAGIC, _OLE_MAGIC)):
+        if head.startswith(GZIP_MAGIC):
+            # Inflated into a temporary file, then read like any CSV file: never whole in memory.
+            file.seek(0)
+            with tempfile.TemporaryFile(dir=path.parent) as plain:
+                gunzip_into(file, plain)
+                with mmap.mmap(plain.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                    yield from _read_csv(mapped, dialect, cut)
+            return
+        if not head or head.startswith((ZIP_MAGIC, _OLE_MAGIC)):
             yield from _read_bytes(head + file.read(), filename, dialect, cut)
             return
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
@@ -140,22 +151,38 @@ MAX_UNCOMPRESSED_BYTES = 1 << 30
 
 def gunzip(data: FileBytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
     """The CSV inside a gzip file (one member), at most `limit` bytes of it."""
+    plain = io.BytesIO()
+    gunzip_into(io.BytesIO(data), plain, limit)
+    return plain.getvalue()
+
+
+def gunzip_into(source: BinaryIO, target: BinaryIO, limit: int = MAX_UNCOMPRESSED_BYTES) -> None:
+    """The CSV inside the gzip file `source` (one member) written to `target`, a chunk at a time, at most `limit`
+    bytes of it. Raises UnreadableFile: damaged, truncated, inflating past `limit`, empty, or holding no CSV."""
     stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    written, start = 0, b""
     try:
-        content = stream.decompress(data if isinstance(data, bytes) else data[:], limit + 1)
+        while not stream.eof and (pending := source.read(_GZIP_CHUNK_BYTES)):
+            while pending and not stream.eof:
+                plain = stream.decompress(pending, _GZIP_CHUNK_BYTES)
+                pending = stream.unconsumed_tail
+                written += len(plain)
+                if written > limit:
+                    mib = limit // (1 << 20)
+                    raise UnreadableFile(
+                        f"Uncompressed, the file is larger than {mib} MiB; split the export into periods."
+                    )
+                start += plain[: len(_OLE_MAGIC) - len(start)]
+                target.write(plain)
     except zlib.error:
         raise UnreadableFile("The gzip file is damaged; compress the CSV again and upload it.") from None
-    if len(content) > limit:
-        raise UnreadableFile(
-            f"Uncompressed, the file is larger than {limit // (1 << 20)} MiB; split the export into periods."
-        )
     if not stream.eof:
         raise UnreadableFile("The gzip file is truncated; compress the CSV again and upload the whole file.")
-    if not content:
+    if not written:
         raise UnreadableFile("The file is empty.")
-    if content.startswith((GZIP_MAGIC, ZIP_MAGIC, _OLE_MAGIC)):
+    if start.startswith((GZIP_MAGIC, ZIP_MAGIC, _OLE_MAGIC)):
         raise UnreadableFile("The gzip file does not hold a CSV file; compress the CSV export itself.")
-    return content
+    target.flush()
 
 
 def _read_csv(data: FileBytes, dialect: Dialect | None, cut: _Cut) -> Iterator[RawTable]:

@@ -21,7 +21,17 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from ayni.sales.reading import DELIMITERS, Dialect
-from ayni.sales.sources import ROW, RawTable, UnreadableFile, cell_text, column_names, gunzip, read_batches, read_table
+from ayni.sales.sources import (
+    ROW,
+    RawTable,
+    UnreadableFile,
+    cell_text,
+    column_names,
+    gunzip,
+    gunzip_into,
+    read_batches,
+    read_table,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text())
@@ -108,10 +118,15 @@ def test_each_bad_fixture_says_why(name: str) -> None:
         read_fixture(name)
 
 
-def test_a_gzipped_csv_reads_like_the_csv() -> None:
+def test_a_gzipped_csv_reads_like_the_csv(tmp_path: Path) -> None:
     data = (FIXTURES / "pos_chile.csv").read_bytes()
     table = read_table(gzip.compress(data), "ventas.csv.gz")
     assert table.frame.equals(read_fixture("pos_chile.csv").frame)
+    # From a file, inflated into a temporary file and read in batches like a CSV file.
+    (tmp_path / "ventas.csv.gz").write_bytes(gzip.compress(data))
+    batches = list(read_batches(tmp_path / "ventas.csv.gz", "ventas.csv.gz", batch_bytes=200))
+    assert len(batches) > 1
+    assert pl.concat([batch.frame for batch in batches]).equals(table.frame)
 
 
 # --- bad input ------------------------------------------------------------------------------------------------
@@ -133,9 +148,13 @@ def test_a_gzipped_csv_reads_like_the_csv() -> None:
         (b"Solo una columna\n1\n2\n", "x.csv", "not a table"),
     ],
 )
-def test_bad_input_is_unreadable_with_a_reason(data: bytes, filename: str, message: str) -> None:
+def test_bad_input_is_unreadable_with_a_reason(data: bytes, filename: str, message: str, tmp_path: Path) -> None:
     with pytest.raises(UnreadableFile, match=message):
         read_table(data, filename)
+    # The worker reads the upload from a file (a gzip one inflated into a temporary file): the same reasons.
+    (tmp_path / filename).write_bytes(data)
+    with pytest.raises(UnreadableFile, match=message):
+        read_table(tmp_path / filename, filename)
 
 
 def test_a_workbook_whose_sheet_holds_only_a_title_is_no_table() -> None:
@@ -350,3 +369,14 @@ def test_a_gzip_cut_short_or_damaged_says_which() -> None:
         gunzip(whole[: len(whole) // 2])
     with pytest.raises(UnreadableFile, match="damaged"):
         gunzip(whole[:10] + bytes(20) + whole[30:])
+
+
+def test_a_gzip_inflates_chunk_by_chunk_with_the_limit_counted_across_chunks() -> None:
+    """Longer than the inflating chunk, with a limit a few bytes short of it or at it."""
+    content = b"Fecha,Total\n" + b"01-10-2025 10:00,1290\n" * 120_000  # ~2.6 MB: three 1 MiB chunks
+    packed = gzip.compress(content)
+    inflated = io.BytesIO()
+    gunzip_into(io.BytesIO(packed), inflated, limit=len(content))
+    assert inflated.getvalue() == content
+    with pytest.raises(UnreadableFile, match="larger than"):
+        gunzip_into(io.BytesIO(packed), io.BytesIO(), limit=len(content) - 1)
