@@ -137,12 +137,12 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
         except UnreadableFile as exc:
             await _fail(ctx, cid, iid, str(exc))
             return {"status": "failed"}
-    async with tenant(ctx.db, company_id=cid):
-        preview["replaces"] = await _days_replaced(ctx, cid, preview)
-        auto = work["start_mode"] == "auto" and preview.get("ready", False)
-        await store.move(ctx.db, cid, iid, Event.AUTO_START if auto else Event.ANALYZED, preview=preview)
-    if auto:
-        return await run_import(ctx, company_id=company_id, import_id=import_id)
+        async with tenant(ctx.db, company_id=cid):
+            preview["replaces"] = await _days_replaced(ctx, cid, preview)
+            auto = work["start_mode"] == "auto" and preview.get("ready", False)
+            await store.move(ctx.db, cid, iid, Event.AUTO_START if auto else Event.ANALYZED, preview=preview)
+        if auto:  # the file copied for the analysis serves the load: no second copy out of PostgreSQL
+            return await _import(ctx, cid, iid, upload)
     return {"status": "ready"}
 
 
@@ -185,7 +185,11 @@ async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dic
     """Parse the file as the preview and the user's corrections say, then load the good lines, a batch of rows at
     a time: the rejects are known only after the last batch, so a file with too many of them fails after the
     batches were copied to the load's temporary table and before anything else, and the load rolls back."""
-    cid, iid = UUID(company_id), UUID(import_id)
+    return await _import(ctx, UUID(company_id), UUID(import_id), None)
+
+
+async def _import(ctx: JobContext, cid: UUID, iid: UUID, copied: Path | None) -> dict[str, Any]:
+    """`run_import`, reading the upload from `copied` when the caller has copied it already."""
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
         if work is None or work["status"] != "importing":
@@ -193,7 +197,7 @@ async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dic
         facts = await _company_facts(ctx.db, cid)
     options: Mapping[str, Any] = work["options"] or {}
     rows_total = work["preview"].get("rows_total") or 0
-    async with _upload_file(ctx, cid, iid) as upload:
+    async with contextlib.nullcontext(copied) if copied else _upload_file(ctx, cid, iid) as upload:
         try:
             if upload is None:
                 raise ImportRefused("The uploaded file is no longer stored; upload it again.")
