@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from ayni import apidocs, health
 from ayni.actors import CATALOG
+from ayni.analytics import routes as analytics_routes
 from ayni.auth import routes as auth_routes
 from ayni.auth import sessions
 from ayni.clients import ForwardedClient
@@ -75,7 +76,14 @@ def health_checks(res: Resources) -> list[HealthCheck]:
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*health.routes, *auth_routes.routes, *jobs_routes.routes, *companies_routes.routes, *sales_routes.routes]
+    return [
+        *health.routes,
+        *auth_routes.routes,
+        *jobs_routes.routes,
+        *companies_routes.routes,
+        *sales_routes.routes,
+        *analytics_routes.routes,
+    ]
 
 
 def all_routes() -> list[BaseRoute]:
@@ -119,8 +127,8 @@ def create_app(settings: Settings) -> Starlette:
             allow_origins=list(settings.cors_origins),
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Location", "Retry-After", "WWW-Authenticate"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"],
+            expose_headers=["X-Request-ID", "Location", "Retry-After", "WWW-Authenticate", "ETag"],
             max_age=600,
         ),
         Middleware(UnhandledErrorMiddleware),

@@ -161,10 +161,10 @@ def _responses(route: ApiRoute) -> dict[str, Any]:
     for status in (route.status_code, *route.response_statuses):
         answer: dict[str, Any] = {"description": status_phrase(status)}
         content = dict(responses.get(str(status), {}).get("content", {}))
+        if route.response_model is not None:
+            content["application/json"] = {"schema": {"$ref": REF.format(model=route.response_model.__name__)}}
         if route.answer_media_type is not None and status == route.status_code:
             content[route.answer_media_type] = {"schema": {"type": "string"}}
-        elif route.response_model is not None:
-            content["application/json"] = {"schema": {"$ref": REF.format(model=route.response_model.__name__)}}
         if content:
             answer["content"] = content
         if route.links and status == route.status_code:
@@ -173,8 +173,28 @@ def _responses(route: ApiRoute) -> dict[str, Any]:
             )  # the document's own: a reader that adds to it (a fuzzer) changes no route
         if route.response_headers and status == route.status_code:
             answer["headers"] = {h: {"required": True, "schema": {"type": "string"}} for h in route.response_headers}
+        if route.conditional and status == route.status_code:
+            answer["headers"] = {**answer.get("headers", {}), **copy.deepcopy(_VALIDATOR)}
         responses[str(status)] = answer
+    if route.conditional:
+        responses["304"] = {"description": status_phrase(304), "headers": copy.deepcopy(_VALIDATOR)}
     return dict(sorted(responses.items()))
+
+
+_VALIDATOR = {
+    "ETag": {
+        "required": True,
+        "description": "Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not.",
+        "schema": {"type": "string"},
+    }
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of an earlier answer: 304 without a body while the answer is still the same.",
+    "schema": {"type": "string"},
+}
 
 
 def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict[str, Any]:
@@ -200,6 +220,8 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
             if route.endpoint.__doc__:
                 operation["description"] = route.endpoint.__doc__.strip()
             parameters = _parameters(route, components)
+            if route.conditional:
+                parameters.append(copy.deepcopy(_IF_NONE_MATCH))
             if parameters:
                 operation["parameters"] = parameters
             if route.body_model is not None:

@@ -61,6 +61,7 @@ class Signature:
     body_required: bool
     query: type[BaseModel] | None
     user: type[CurrentUser] | None
+    query_lists: frozenset[str] = frozenset()  # the query's parameters that may be repeated (list fields)
 
     @classmethod
     def of(cls, endpoint: Handler) -> Signature:
@@ -73,7 +74,16 @@ class Signature:
         user = hints.get("user")
         if not query_required or (user is not None and not (isinstance(user, type) and issubclass(user, CurrentUser))):
             raise TypeError(f"{endpoint.__name__}: `query` is a model, `user` a CurrentUser class")
-        return cls(body, body_required, query, user)
+        return cls(body, body_required, query, user, _list_fields(query))
+
+
+def _list_fields(model: type[BaseModel] | None) -> frozenset[str]:
+    """The names (as the query writes them) of a query model's list fields."""
+    if model is None:
+        return frozenset()
+    return frozenset(
+        field.alias or name for name, field in model.model_fields.items() if get_origin(field.annotation) is list
+    )
 
 
 def _model_of(hint: Any, endpoint: str) -> tuple[type[BaseModel] | None, bool]:
@@ -108,6 +118,7 @@ class ApiRoute(Route):
         links: Mapping[str, Mapping[str, Any]] | None = None,
         file_body: Sequence[str] = (),
         answer_media_type: str | None = None,
+        conditional: bool = False,
     ) -> None:
         self.signature = Signature.of(endpoint)
         if file_body and self.signature.body is not None:
@@ -134,8 +145,10 @@ class ApiRoute(Route):
         self.links = dict(links or {})
         # A route whose body is a file (its media types): the handler streams it from the request itself.
         self.file_media_types = tuple(file_body)
-        # The success answer's media type when it is not JSON (a CSV download).
+        # The success answer's media type when it is not JSON (a CSV download), or besides JSON (`?format=csv`).
         self.answer_media_type = answer_media_type
+        # The answer carries an ETag, and a request whose If-None-Match names it gets 304 without a body.
+        self.conditional = conditional
         super().__init__(path, self._wrap(endpoint), methods=list(methods), name=endpoint.__name__)
 
     def _wrap(self, endpoint: Handler) -> Endpoint:
@@ -149,7 +162,7 @@ class ApiRoute(Route):
                     assert isinstance(user, signature.user)
                     given["user"] = user
             if signature.query is not None:
-                given["query"] = validate(signature.query, query_fields(request), "query")
+                given["query"] = validate(signature.query, query_fields(request, signature.query_lists), "query")
             if signature.body is not None:
                 if signature.body_required or (await request.body()).strip():
                     given["body"] = validate_json(signature.body, await json_body(request))
@@ -182,6 +195,7 @@ class RouteOptions(TypedDict, total=False):
     links: Mapping[str, Mapping[str, Any]] | None
     file_body: Sequence[str]
     answer_media_type: str | None
+    conditional: bool
 
 
 @dataclass(frozen=True)
@@ -229,11 +243,15 @@ def path_methods(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
     return methods
 
 
-def query_fields(request: Request) -> dict[str, str]:
-    """The query as one string per name; a name given twice is an error, not a silent choice of one."""
-    fields: dict[str, str] = {}
+def query_fields(request: Request, lists: frozenset[str] = frozenset()) -> dict[str, str | list[str]]:
+    """The query as one string per name, or for the names in `lists` the list of their values; any other name
+    given twice is an error, not a silent choice of one."""
+    fields: dict[str, str | list[str]] = {name: [] for name in lists}
     repeated: list[str] = []
     for name, value in request.query_params.multi_items():
+        if name in lists:
+            cast(list[str], fields[name]).append(value)
+            continue
         if name in fields:
             repeated.append(name)
         fields[name] = value
@@ -341,6 +359,9 @@ _WORDS: dict[str, tuple[str, FieldErrorCode]] = {
     "list_type": ("Expected a JSON array.", "invalid-type"),
     "uuid_type": ("Expected a UUID.", "invalid-type"),
     "uuid_parsing": ("Expected a UUID.", "invalid-value"),
+    "date_type": ("Expected a date as YYYY-MM-DD.", "invalid-type"),
+    "date_parsing": ("Expected a date as YYYY-MM-DD.", "invalid-value"),
+    "date_from_datetime_parsing": ("Expected a date as YYYY-MM-DD.", "invalid-value"),
     "enum": ("This is not one of the allowed values.", "invalid-value"),
     "literal_error": ("This is not one of the allowed values.", "invalid-value"),
 }

@@ -64,6 +64,11 @@ STATEFUL_REFUSALS = {
     "/api/v1/invitations/accept": [400],
     # An empty file (422 empty-file).
     "/api/v1/companies/{company_id}/imports": [422],
+    # Dates past the calendar, `from` after `to`, ranges past their limits, a location of no company's.
+    **{
+        f"/api/v1/companies/{{company_id}}/analytics/{name}": [422]
+        for name in ("overview", "timeseries", "breakdown", "heatmap", "calendar")
+    },
 }
 SIGNED_IN_PATHS = {path for path, ops in DOCUMENT["paths"].items() if any("security" in op for op in ops.values())}
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429"]

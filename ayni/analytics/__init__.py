@@ -1,2 +1,2 @@
-"""Analytics: metric definitions (pure), rollup queries, dashboard routes (issue 14). Empty until then: the layer
-test covers it from the start."""
+"""Analytics (issue 14, docs/analytics.md): metric definitions and periods (pure), the rollup queries and the
+dashboard routes. Answers read the rollups `ayni.sales` keeps, never the sale lines."""

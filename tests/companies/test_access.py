@@ -19,6 +19,7 @@ from tests.companies.conftest import C, PersonFactory, Team, add_member
 
 CID = C + "/{company_id:uuid}"
 IMPORT = CID + "/imports/{import_id:uuid}"
+ANALYTICS = CID + "/analytics"
 # A sales file: the body of an upload (any other body is JSON).
 SALES_FILE = b"Fecha,Producto,Total\n08-10-2025 18:57,Pan,1290\n"
 # (method, path) -> the right it needs, the body a permitted caller sends, and the status it then gets.
@@ -42,7 +43,14 @@ RIGHTS: dict[tuple[str, str], tuple[Right, dict[str, Any] | bytes | None, int]] 
     ("POST", IMPORT + "/start"): (Right.RUN_IMPORTS, {"mode": "append"}, 202),
     ("DELETE", IMPORT): (Right.RUN_IMPORTS, None, 202),
     ("GET", IMPORT + "/rejected.csv"): (Right.RUN_IMPORTS, None, 200),
+    ("GET", ANALYTICS + "/overview"): (Right.READ_DASHBOARDS, None, 200),
+    ("GET", ANALYTICS + "/timeseries"): (Right.READ_DASHBOARDS, None, 200),
+    ("GET", ANALYTICS + "/breakdown"): (Right.READ_DASHBOARDS, None, 200),
+    ("GET", ANALYTICS + "/heatmap"): (Right.READ_DASHBOARDS, None, 200),
+    ("GET", ANALYTICS + "/calendar"): (Right.READ_DASHBOARDS, None, 200),
 }
+# The query of a route that needs one (CSV exports, which need Right.EXPORT: tests/analytics/test_api.py).
+QUERIES = {ANALYTICS + "/breakdown": "?by=product"}
 CALLERS = ("owner", "manager", "analyst", "viewer", "outsider", "signed-out")
 
 
@@ -105,7 +113,7 @@ def test_access(
         .replace("{location_id:uuid}", str(location_id))
         .replace("{user_id:uuid}", str(target.id))
         .replace("{invitation_id:uuid}", str(invitation_id))
-    )
+    ) + QUERIES.get(path, "")
     headers = {} if caller == "signed-out" else team.people[caller].headers
     if isinstance(body, bytes):
         response = client.request(method, url, content=body, headers={**headers, "Content-Type": "text/csv"})

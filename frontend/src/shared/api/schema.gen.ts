@@ -287,6 +287,113 @@ export interface paths {
         patch: operations["patch_update_company"];
         trace?: never;
     };
+    "/api/v1/companies/{company_id}/analytics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric per location, product, category, hour, ...
+         * @description The metric per location, product, category, weekday, hour, payment method or seller, best first, the
+         *         first `limit` keys as rows and the rest added up in `others`; each row's share of the whole and its change
+         *         against the comparison. `format=csv` (analysts and above): `key,label,value,share_pct,previous,change_pct`,
+         *         then `others` as a last row when there is one.
+         */
+        get: operations["get_breakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/analytics/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year's revenue month by month
+         * @description The year month by month: revenue, against the month before and the same month a year before, and its trend
+         *         (`flat` within ±5 % of the year before). `last_month` is the last complete month with sales. Any member.
+         */
+        get: operations["get_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/analytics/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric per weekday and hour
+         * @description The metric per weekday (Monday first) and local hour: 7 x 24 cells, each the average over the range's days
+         *         of that weekday (a day without sales counts as zero); ratios over the cell's sums. Any member.
+         */
+        get: operations["get_heatmap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every metric over a range, compared
+         * @description Every metric over the range, with the comparison range's and the change (formulas in the answer's schema,
+         *         `OverviewMetrics`). Any member.
+         */
+        get: operations["get_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric per day, week, month, quarter or year
+         * @description The metric per period of the range (`grain`), every period present, with the comparison's same days.
+         *         `format=csv` (analysts and above): `period_start,value,previous`.
+         */
+        get: operations["get_timeseries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies/{company_id}/imports": {
         parameters: {
             query?: never;
@@ -675,6 +782,88 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** Breakdown */
+        Breakdown: {
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "location" | "product" | "category" | "weekday" | "hour" | "payment_method" | "seller";
+            compare: components["schemas"]["Span"] | null;
+            /**
+             * Currency
+             * @description ISO 4217; money is rounded to its minor units (CLP none, USD 2).
+             */
+            currency: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            meta: components["schemas"]["Meta"];
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+            /** @description The keys past `limit`, added up; null when every key is a row. */
+            others: components["schemas"]["Others"] | null;
+            /** Rows */
+            rows: components["schemas"]["Row"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** Calendar */
+        Calendar: {
+            /**
+             * Currency
+             * @description ISO 4217; money is rounded to its minor units (CLP none, USD 2).
+             */
+            currency: string;
+            /**
+             * Last Day
+             * @description The company's last day with sales.
+             */
+            last_day: string | null;
+            /**
+             * Last Month
+             * @description The first day of the last complete month with sales.
+             */
+            last_month: string | null;
+            /**
+             * Months
+             * @description January to December.
+             */
+            months: components["schemas"]["CalendarMonth"][];
+            /** Year */
+            year: number;
+        };
+        /** CalendarMonth */
+        CalendarMonth: {
+            /**
+             * Month
+             * Format: date
+             * @description The month's first day.
+             */
+            month: string;
+            /**
+             * Revenue
+             * @description Null for a month after the last day with sales.
+             */
+            revenue: number | null;
+            /**
+             * Trend
+             * @description vs_previous_year_pct: `flat` within ±5 %, else `up` or `down`; null when it is null.
+             */
+            trend: ("up" | "flat" | "down") | null;
+            /** Vs Previous Month Pct */
+            vs_previous_month_pct: number | null;
+            /** Vs Previous Year Pct */
+            vs_previous_year_pct: number | null;
+        };
         /** ChangePasswordRequest */
         ChangePasswordRequest: {
             /** Current Password */
@@ -857,6 +1046,21 @@ export interface components {
              */
             message: string;
         };
+        /** Figure */
+        Figure: {
+            /**
+             * Change Pct
+             * @description (value - previous) / |previous| x 100; null when previous is 0.
+             */
+            change_pct: number | null;
+            /**
+             * Previous
+             * @description The same metric over the comparison range (null with `none`).
+             */
+            previous: number | null;
+            /** Value */
+            value: number | null;
+        };
         /** FormatsChoice */
         FormatsChoice: {
             /** @default null */
@@ -877,6 +1081,40 @@ export interface components {
             status: "healthy" | "degraded" | "unhealthy";
             /** Timestamp */
             timestamp: string;
+        };
+        /** Heatmap */
+        Heatmap: {
+            /**
+             * Cells
+             * @description 7 rows (Monday first) of 24 hours (local): the metric per day of that weekday, averaged over the range's days of that weekday; ratios (avg_ticket, units_per_ticket, margin_pct) over the cell's sums.
+             */
+            cells: (number | null)[][];
+            /**
+             * Currency
+             * @description ISO 4217; money is rounded to its minor units (CLP none, USD 2).
+             */
+            currency: string;
+            /**
+             * Days
+             * @description How many days of each weekday the range has, Monday first.
+             */
+            days: number[];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            meta: components["schemas"]["Meta"];
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
         };
         /** ImportPage */
         ImportPage: {
@@ -1159,6 +1397,19 @@ export interface components {
             /** Items */
             items: components["schemas"]["Member"][];
         };
+        /** Meta */
+        Meta: {
+            /**
+             * Margin Coverage Pct
+             * @description The revenue of the lines with a cost / revenue x 100, over the answer's range: how much of the revenue `gross_margin` and `margin_pct` speak for.
+             */
+            margin_coverage_pct: number | null;
+            /**
+             * Notes
+             * @description Each metric the answer leaves null for a reason of the data, and why.
+             */
+            notes: components["schemas"]["Note"][];
+        };
         /** MyCompany */
         MyCompany: {
             /** Benchmarking Opt In */
@@ -1195,6 +1446,22 @@ export interface components {
              */
             updated_at: string;
         };
+        /** Note */
+        Note: {
+            /** Detail */
+            detail: string;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+            /**
+             * Reason
+             * @description Why the metric is null somewhere in the answer: `no-data` (no line names a customer, or no line has a cost), `not-additive` (distinct customers of more than one location or day: adding their counts would count a returning customer twice), `not-countable` (tickets of a category: a ticket with two of its products would count twice).
+             * @enum {string}
+             */
+            reason: "no-data" | "not-additive" | "not-countable";
+        };
         /** NumberChoice */
         NumberChoice: {
             /**
@@ -1207,6 +1474,75 @@ export interface components {
              * @enum {string}
              */
             thousands: "" | "," | "." | " ";
+        };
+        /** Others */
+        Others: {
+            /** Change Pct */
+            change_pct: number | null;
+            /**
+             * Keys
+             * @description How many keys past `limit` are added up here.
+             */
+            keys: number;
+            /** Previous */
+            previous: number | null;
+            /**
+             * Share Pct
+             * @description value / the whole range's value x 100, for metrics that add up (not averages, ratios, customers). Tickets: of all the range's tickets, so a ticket with two products is in both rows' shares.
+             */
+            share_pct: number | null;
+            /** Value */
+            value: number | null;
+        };
+        /** Overview */
+        Overview: {
+            /** @description The comparison range; null with `compare=none`. */
+            compare: components["schemas"]["Span"] | null;
+            /**
+             * Currency
+             * @description ISO 4217; money is rounded to its minor units (CLP none, USD 2).
+             */
+            currency: string;
+            /**
+             * Data Through
+             * @description The company's last day with sales.
+             */
+            data_through: string | null;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            meta: components["schemas"]["Meta"];
+            metrics: components["schemas"]["OverviewMetrics"];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
+        /** OverviewMetrics */
+        OverviewMetrics: {
+            /** @description revenue / tickets (null without tickets) */
+            avg_ticket: components["schemas"]["Figure"];
+            /** @description distinct customers named by the lines (null when none is named, or where the answer would add distinct counts of more than one location or day, which would count a returning customer twice) */
+            customers: components["schemas"]["Figure"];
+            /** @description sum of the lines' discounts */
+            discounts: components["schemas"]["Figure"];
+            /** @description revenue - cost over the lines with a cost (null when no line has one; its coverage, the revenue of the lines with a cost / revenue, is `meta.margin_coverage_pct`) */
+            gross_margin: components["schemas"]["Figure"];
+            /** @description gross_margin / revenue of the lines with a cost x 100 */
+            margin_pct: components["schemas"]["Figure"];
+            /** @description sum of the returned lines' amounts, as a positive number */
+            returns: components["schemas"]["Figure"];
+            /** @description sum of the lines' net amounts, returns subtracted */
+            revenue: components["schemas"]["Figure"];
+            /** @description distinct sale tickets (a return's document is not one), counted per location and day */
+            tickets: components["schemas"]["Figure"];
+            /** @description quantity sold minus quantity returned */
+            units: components["schemas"]["Figure"];
+            /** @description units / tickets (null without tickets) */
+            units_per_ticket: components["schemas"]["Figure"];
         };
         /** PasswordResetConfirmRequest */
         PasswordResetConfirmRequest: {
@@ -1232,6 +1568,25 @@ export interface components {
              * @default 0
              */
             sleep_ms?: number;
+        };
+        /** Point */
+        Point: {
+            /**
+             * Period Start
+             * Format: date
+             * @description The period's first day (a Monday for weeks), even when `from` is later.
+             */
+            period_start: string;
+            /**
+             * Previous
+             * @description Over the same days shifted as the comparison range is.
+             */
+            previous: number | null;
+            /**
+             * Value
+             * @description Over the period's days within the range.
+             */
+            value: number | null;
         };
         /**
          * Problem
@@ -1306,6 +1661,30 @@ export interface components {
         RoleChange: {
             role: components["schemas"]["Role"];
         };
+        /** Row */
+        Row: {
+            /** Change Pct */
+            change_pct: number | null;
+            /**
+             * Key
+             * @description The location's or product's id, the category, 1 (Monday) to 7, 0 to 23, the payment method or the seller; '' when the lines name none.
+             */
+            key: string;
+            /**
+             * Label
+             * @description The location's or product's name, the weekday; null for ''.
+             */
+            label: string | null;
+            /** Previous */
+            previous: number | null;
+            /**
+             * Share Pct
+             * @description value / the whole range's value x 100, for metrics that add up (not averages, ratios, customers). Tickets: of all the range's tickets, so a ticket with two products is in both rows' shares.
+             */
+            share_pct: number | null;
+            /** Value */
+            value: number | null;
+        };
         /** RowError */
         RowError: {
             /** Column */
@@ -1319,6 +1698,19 @@ export interface components {
             row: number | null;
             /** Value */
             value: string | null;
+        };
+        /** Span */
+        Span: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
         };
         /**
          * StartImport
@@ -1362,6 +1754,41 @@ export interface components {
          * @enum {string}
          */
         Status: "pending" | "running" | "succeeded" | "failed" | "dead";
+        /** Timeseries */
+        Timeseries: {
+            compare: components["schemas"]["Span"] | null;
+            /**
+             * Currency
+             * @description ISO 4217; money is rounded to its minor units (CLP none, USD 2).
+             */
+            currency: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * Grain
+             * @enum {string}
+             */
+            grain: "day" | "week" | "month" | "quarter" | "year";
+            meta: components["schemas"]["Meta"];
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+            /**
+             * Points
+             * @description Every period of the range, in order; zero when nothing sold.
+             */
+            points: components["schemas"]["Point"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -3059,6 +3486,623 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_breakdown: {
+        parameters: {
+            query: {
+                /** @description What to break the metric down by. `weekday` (1 Monday to 7 Sunday) and `hour` (0 to 23, local) always list every key, in their order; the others list the keys with sales, best first. */
+                by: "location" | "product" | "category" | "weekday" | "hour" | "payment_method" | "seller";
+                /** @description `previous_period`: the same number of days just before; `previous_year`: the same dates a year before (29 February compared with 28 February); `none`. */
+                compare?: "previous_period" | "previous_year" | "none";
+                /** @description `csv`: the same rows as CSV (analysts, managers and owners). */
+                format?: "json" | "csv";
+                /** @description The first day, a local date of the company's time zone (YYYY-MM-DD); default: the 30 days up to `to`. The range covers at most 5 years. */
+                from?: string;
+                /** @description How many rows; the rest are added up in `others`. */
+                limit?: number;
+                /** @description A location of the company, repeatable (`location=a&location=b`); default: every location. */
+                location?: string[];
+                /** @description The metric. `revenue`: sum of the lines' net amounts, returns subtracted; `tickets`: distinct sale tickets (a return's document is not one), counted per location and day; `units`: quantity sold minus quantity returned; `avg_ticket`: revenue / tickets (null without tickets); `units_per_ticket`: units / tickets (null without tickets); `gross_margin`: revenue - cost over the lines with a cost (null when no line has one; its coverage, the revenue of the lines with a cost / revenue, is `meta.margin_coverage_pct`); `margin_pct`: gross_margin / revenue of the lines with a cost x 100; `discounts`: sum of the lines' discounts; `returns`: sum of the returned lines' amounts, as a positive number; `customers`: distinct customers named by the lines (null when none is named, or where the answer would add distinct counts of more than one location or day, which would count a returning customer twice). */
+                metric?: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+                /** @description The last day, included; default: the last day with sales (today when there are none), never before `from`. */
+                to?: string;
+            };
+            header?: {
+                /** @description The `ETag` of an earlier answer: 304 without a body while the answer is still the same. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Breakdown"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description `Bearer error=...` (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_calendar: {
+        parameters: {
+            query?: {
+                /** @description A location of the company, repeatable; default: every location. */
+                location?: string[];
+                /** @description The year; default: the year of the last day with sales (else today's). */
+                year?: number;
+            };
+            header?: {
+                /** @description The `ETag` of an earlier answer: 304 without a body while the answer is still the same. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description `Bearer error=...` (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_heatmap: {
+        parameters: {
+            query?: {
+                /** @description The first day, a local date of the company's time zone (YYYY-MM-DD); default: the 30 days up to `to`. The range covers at most 5 years. */
+                from?: string;
+                /** @description A location of the company, repeatable (`location=a&location=b`); default: every location. */
+                location?: string[];
+                /** @description The metric. `revenue`: sum of the lines' net amounts, returns subtracted; `tickets`: distinct sale tickets (a return's document is not one), counted per location and day; `units`: quantity sold minus quantity returned; `avg_ticket`: revenue / tickets (null without tickets); `units_per_ticket`: units / tickets (null without tickets); `gross_margin`: revenue - cost over the lines with a cost (null when no line has one; its coverage, the revenue of the lines with a cost / revenue, is `meta.margin_coverage_pct`); `margin_pct`: gross_margin / revenue of the lines with a cost x 100; `discounts`: sum of the lines' discounts; `returns`: sum of the returned lines' amounts, as a positive number; `customers`: distinct customers named by the lines (null when none is named, or where the answer would add distinct counts of more than one location or day, which would count a returning customer twice). */
+                metric?: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+                /** @description The last day, included; default: the last day with sales (today when there are none), never before `from`. */
+                to?: string;
+            };
+            header?: {
+                /** @description The `ETag` of an earlier answer: 304 without a body while the answer is still the same. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Heatmap"];
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description `Bearer error=...` (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_overview: {
+        parameters: {
+            query?: {
+                /** @description `previous_period`: the same number of days just before; `previous_year`: the same dates a year before (29 February compared with 28 February); `none`. */
+                compare?: "previous_period" | "previous_year" | "none";
+                /** @description The first day, a local date of the company's time zone (YYYY-MM-DD); default: the 30 days up to `to`. The range covers at most 5 years. */
+                from?: string;
+                /** @description A location of the company, repeatable (`location=a&location=b`); default: every location. */
+                location?: string[];
+                /** @description The last day, included; default: the last day with sales (today when there are none), never before `from`. */
+                to?: string;
+            };
+            header?: {
+                /** @description The `ETag` of an earlier answer: 304 without a body while the answer is still the same. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description `Bearer error=...` (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Header Fields Too Large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_timeseries: {
+        parameters: {
+            query?: {
+                /** @description `previous_period`: the same number of days just before; `previous_year`: the same dates a year before (29 February compared with 28 February); `none`. */
+                compare?: "previous_period" | "previous_year" | "none";
+                /** @description `csv`: the same rows as CSV (analysts, managers and owners). */
+                format?: "json" | "csv";
+                /** @description The first day, a local date of the company's time zone (YYYY-MM-DD); default: the 30 days up to `to`. The range covers at most 5 years. */
+                from?: string;
+                /** @description The periods: weeks run Monday to Sunday; `day` covers at most 3 years. */
+                grain?: "day" | "week" | "month" | "quarter" | "year";
+                /** @description A location of the company, repeatable (`location=a&location=b`); default: every location. */
+                location?: string[];
+                /** @description The metric. `revenue`: sum of the lines' net amounts, returns subtracted; `tickets`: distinct sale tickets (a return's document is not one), counted per location and day; `units`: quantity sold minus quantity returned; `avg_ticket`: revenue / tickets (null without tickets); `units_per_ticket`: units / tickets (null without tickets); `gross_margin`: revenue - cost over the lines with a cost (null when no line has one; its coverage, the revenue of the lines with a cost / revenue, is `meta.margin_coverage_pct`); `margin_pct`: gross_margin / revenue of the lines with a cost x 100; `discounts`: sum of the lines' discounts; `returns`: sum of the returned lines' amounts, as a positive number; `customers`: distinct customers named by the lines (null when none is named, or where the answer would add distinct counts of more than one location or day, which would count a returning customer twice). */
+                metric?: "revenue" | "tickets" | "units" | "avg_ticket" | "units_per_ticket" | "gross_margin" | "margin_pct" | "discounts" | "returns" | "customers";
+                /** @description The last day, included; default: the last day with sales (today when there are none), never before `from`. */
+                to?: string;
+            };
+            header?: {
+                /** @description The `ETag` of an earlier answer: 304 without a body while the answer is still the same. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                company_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeseries"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description Changes when the answer may: send it back as `If-None-Match` to get 304 while it has not. */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description `Bearer error=...` (RFC 6750). */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
