@@ -4,6 +4,7 @@ a clean state for every test, and the app over real HTTP."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,13 +21,38 @@ from ayni.config import Settings, load_settings
 from ayni.embedded import free_port
 from tests.accounts import Mailbox, SmtpServer
 from tests.servers import LiveServer, scratch_database, start_postgres, start_redis
-from tests.workers import WorkerProcess
+from tests.workers import WorkerProcess, wait_until_idle
 
 settings.register_profile(
     "ci", max_examples=100, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist's processes each start servers of their own. Servers of yours would be shared by all of them: one
+    # process's Redis flushes, and its migrations' rollbacks (the ayni_app role is the server's), break another's tests.
+    external = [name for name in ("AYNI_TEST_DATABASE_URL", "AYNI_TEST_REDIS_URL") if os.environ.get(name)]
+    if external and (getattr(config.option, "numprocesses", None) or 0) > 1:
+        raise pytest.UsageError(
+            f"{' and '.join(external)}: servers of your own serve one test process at a time: run with -n 0"
+        )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # schemathesis names each operation's test `test_x[GET /path]`, but on pytest 9 they all get the node id of
+    # `test_x`: one test, as far as pytest-xdist can tell, which runs one of them and drops the others without a word.
+    # Each gets its operation in its id, as a parametrized test would; a node id that is still not unique (pytest's
+    # private `_id` changed, say) stops the run rather than leave tests out.
+    for item in items:
+        params = item.name.partition("[")[2].removesuffix("]")
+        if params and not item.nodeid.endswith(f"[{params}]") and item._id.params is None:
+            item._id = item._id.with_params(params)
+    seen = Counter(item.nodeid for item in items)
+    if twice := sorted(nodeid for nodeid, count in seen.items() if count > 1):
+        raise pytest.UsageError(f"tests with the same node id would not all run: {', '.join(twice)}")
+
 
 # Tables the migrations tool owns: never truncated between tests.
 _KEEP_TABLES = ("_yoyo_migration", "_yoyo_log", "_yoyo_version", "yoyo_lock")
@@ -126,9 +152,13 @@ def client(live_app: LiveServer) -> Iterator[httpx.Client]:
         yield http
 
 
+def make_worker_env(database_url: str, redis_url: str) -> dict[str, str]:
+    return {**os.environ, **make_env(database_url, redis_url, WORKER_THREADS="2", LOG_LEVEL="info")}
+
+
 @pytest.fixture
 def worker_env(database_url: str, redis_url: str, clean_state: None) -> dict[str, str]:
-    return {**os.environ, **make_env(database_url, redis_url, WORKER_THREADS="2", LOG_LEVEL="info")}
+    return make_worker_env(database_url, redis_url)
 
 
 @pytest.fixture
@@ -139,6 +169,29 @@ def worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess
         yield process
     finally:
         process.stop()
+
+
+@pytest.fixture(scope="module")
+def module_worker(
+    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerProcess]:
+    """One real `ayni worker` for all the tests of a module, handed to each by `shared_worker`."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = WorkerProcess(make_worker_env(database_url, redis_url), log).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+def shared_worker(module_worker: WorkerProcess, clean_state: None) -> Iterator[WorkerProcess]:
+    """A real worker running, for a test that needs its jobs run and nothing else of it (not a fresh process, not
+    its heartbeat): the module's one, which saves the ~3 s of starting and stopping one per test. Afterwards it is
+    waited for until every queue is empty, so that no job of this test runs into the next test's clean state."""
+    assert module_worker.process is not None and module_worker.process.poll() is None, module_worker.log()
+    yield module_worker
+    wait_until_idle(module_worker.env)
 
 
 @pytest.fixture

@@ -419,6 +419,8 @@ def test_deployed_refuses_a_short_jwt_secret(environment: str) -> None:
         "ab" * 40,
         "x" * 200,
     ],
+    # Named, not shown: STRONG differs in every process, and pytest-xdist's processes must collect the same ids.
+    ids=["changethis-repeated", "changethis-prefix", "CHANGEME-prefix", "a-64", "ab-40", "x-200"],
 )
 @pytest.mark.parametrize("environment", ["staging", "production"])
 def test_deployed_refuses_placeholders_and_repeated_characters(environment: str, weak: str) -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +19,36 @@ import redis
 
 from ayni.actors import CATALOG
 from ayni.config import load_settings
-from ayni.jobs.broker import job_message, make_broker
+from ayni.db import STATEMENT_TIMEOUT_S
+from ayni.jobs.broker import HEARTBEAT_TIMEOUT_MS, job_message, make_broker
 from ayni.jobs.heartbeat import HEARTBEAT_PREFIX
+
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m tests.shortened_worker` finds the tests package
+
+
+@dataclass(frozen=True)
+class WorkerTimeouts:
+    """Shorter timeouts for a test's worker (tests/shortened_worker.py): the pool's statement timeout, and how long
+    a worker may be silent before Dramatiq redelivers its messages."""
+
+    statement_s: float = STATEMENT_TIMEOUT_S
+    heartbeat_ms: int = HEARTBEAT_TIMEOUT_MS
 
 
 class WorkerProcess:
-    def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
+    def __init__(self, env: Mapping[str, str], log_path: Path, timeouts: WorkerTimeouts | None = None) -> None:
         self.env = dict(env)
         self.log_path = log_path
+        self.timeouts = timeouts
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, wait: bool = True) -> WorkerProcess:
+        command = [sys.executable, "-m", "ayni", "worker"]
+        if self.timeouts is not None:
+            timeouts = [str(self.timeouts.statement_s), str(self.timeouts.heartbeat_ms)]
+            command = [sys.executable, "-m", "tests.shortened_worker", *timeouts]
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ayni", "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
+        self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         if wait:
             self.wait_for_heartbeat()
         return self
@@ -72,6 +88,17 @@ class WorkerProcess:
         code = self.process.returncode
         self.process = None
         return code
+
+
+def wait_until_idle(env: Mapping[str, str], timeout_s: float = 120) -> None:
+    """Until every queue is empty: each message taken and acknowledged, which a worker does after the job's row
+    has its outcome (Dramatiq's queue size counts the messages being worked on, and the delayed ones)."""
+    broker = make_broker(load_settings(env), CATALOG.actors)
+    try:
+        for queue in sorted({spec.queue for spec in CATALOG.actors}):
+            broker.join(queue, timeout=int(timeout_s * 1000))
+    finally:
+        broker.close()
 
 
 def submit_job(

@@ -3,7 +3,8 @@ company, of two), and the retention of uploaded files (DESIGN.md "Sales imports"
 
 The tests hold the load where they need it with the locks the load itself takes (the company's advisory lock, the
 company's row), seen in pg_stat_activity: nothing depends on timing but the generous waits (and one hold of the
-lock that outlasts the pool's command timeout on purpose)."""
+lock that outlasts the worker's pool statement timeout on purpose). Where a test outlasts a timeout or waits one out,
+its worker has that timeout shortened (tests/shortened_worker.py): seconds instead of half a minute."""
 
 from __future__ import annotations
 
@@ -32,15 +33,19 @@ from ayni.sales.demo import write_demo_csv
 from ayni.sales.retention import PURGE_UPLOADED_FILES
 from tests.accounts import sql
 from tests.companies.conftest import C, Person, Team
-from tests.workers import WorkerProcess
+from tests.workers import WorkerProcess, WorkerTimeouts
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# Two 100k-line imports on a loaded 2-core machine, plus Dramatiq's redelivery of a dead worker's message (~20 s).
+# Two 100k-line imports on a loaded 2-core machine, plus Dramatiq's redelivery of a dead worker's message.
 WAIT_S = 240
 # ayni/sales/jobs.py: pg_advisory_xact_lock(_IMPORT_LOCK, hashtext(company_id)) serialises a company's imports.
 IMPORT_LOCK = 0x5A1E5
-# ayni/db.py: the pool's asyncpg command_timeout, the longest a statement of the worker may last by default.
-POOL_COMMAND_TIMEOUT_S = 30
+# The pool's statement timeout (asyncpg's command_timeout; ayni.db.STATEMENT_TIMEOUT_S is 30 s), the longest a
+# statement of the worker may last by default, in the worker whose waits must outlast it.
+POOL_TIMEOUT_S = 5
+# How long a worker may be silent before Dramatiq redelivers its messages (ayni.jobs.broker.HEARTBEAT_TIMEOUT_MS is
+# 15 s), in the worker that takes over from a killed one: there is no other worker to take for dead.
+REDELIVERY_AFTER_MS = 5_000
 ROLLUP_MEASURES = ", ".join(
     ("revenue", "returns", "discounts", "cost", "costed_revenue", "units", "units_returned", "tickets",
      "return_tickets", "lines", "customers")
@@ -251,7 +256,8 @@ def test_a_worker_killed_mid_load_leaves_no_trace_and_the_redelivered_job_loads_
     finally:
         first.stop()
 
-    second = WorkerProcess(worker_env, tmp_path / "second.log").start()
+    second = WorkerProcess(worker_env, tmp_path / "second.log", WorkerTimeouts(heartbeat_ms=REDELIVERY_AFTER_MS))
+    second.start()
     try:
         done = wait_for_status(client, killed, import_id, "succeeded", "failed")
         print(f"SIGKILL to the redelivered import's success: {time.monotonic() - killed_at:.1f} s")
@@ -279,12 +285,22 @@ def template_days(first: int, last: int) -> bytes:
     return header + b"".join(line for line in lines if first <= int(line[3:5]) <= last)
 
 
+@pytest.fixture
+def impatient_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
+    """A worker whose pool gives a statement up after POOL_TIMEOUT_S."""
+    process = WorkerProcess(worker_env, tmp_path / "worker.log", WorkerTimeouts(statement_s=POOL_TIMEOUT_S)).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
 def test_imports_of_one_company_wait_for_each_other_and_both_land(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+    client: httpx.Client, team: Team, impatient_worker: WorkerProcess, database_url: str
 ) -> None:
     """Two parts of the English template that share the days 14 to 20, imported at once (replace mode) while the
-    company's lock is taken, for longer than any one statement may last: both wait for it, and the figures are
-    the whole template's, the shared days once, in the locations the first to load created."""
+    company's lock is taken, for longer than any one statement of the worker's pool may last: both wait for it,
+    and the figures are the whole template's, the shared days once, in the locations the first to load created."""
     who, _ = importers(team)
     with company_lock_held(database_url, who.company) as holder:
         ids = [
@@ -292,7 +308,7 @@ def test_imports_of_one_company_wait_for_each_other_and_both_land(
             upload(client, who, "october_2.csv", template_days(14, 31), start="auto"),
         ]
         waiters = waiting_behind(database_url, holder, 2, "%pg_advisory_xact_lock%")  # both worker threads
-        time.sleep(POOL_COMMAND_TIMEOUT_S + 5)  # as a large import of the company holds it on a busy machine
+        time.sleep(POOL_TIMEOUT_S + 5)  # as a large import of the company holds it on a busy machine
         assert waiting_behind(database_url, holder, 2, "%pg_advisory_xact_lock%") == waiters
         assert [record_of(client, who, i)["status"] for i in ids] == ["importing", "importing"]
     done = [wait_for_status(client, who, i, "succeeded", "failed") for i in ids]

@@ -91,7 +91,7 @@ def shop(client: httpx.Client, team: Team) -> str:
 
 
 def test_a_chilean_pos_export_loads_to_its_hand_checked_totals(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str
 ) -> None:
     expected = EXPECTED["pos_chile.csv"]
     record = wait_until(client, team, upload(client, team, "pos_chile.csv")["id"], "ready", "failed")
@@ -130,7 +130,7 @@ def test_a_chilean_pos_export_loads_to_its_hand_checked_totals(
 
 @pytest.mark.parametrize("name", ["template_en.csv", "ventas.xlsx"])
 def test_other_shapes_load_straight_through_with_start_auto(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str, name: str
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str, name: str
 ) -> None:
     expected = EXPECTED[name]
     record = wait_until(client, team, upload(client, team, name, start="auto")["id"], "succeeded", "failed")
@@ -144,7 +144,7 @@ def test_other_shapes_load_straight_through_with_start_auto(
 
 
 def test_a_single_shop_file_goes_to_the_location_the_user_picks(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str, shop: str
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str, shop: str
 ) -> None:
     expected = EXPECTED["ventas_windows1252.csv"]
     record = wait_until(client, team, upload(client, team, "ventas_windows1252.csv")["id"], "ready", "failed")
@@ -156,7 +156,7 @@ def test_a_single_shop_file_goes_to_the_location_the_user_picks(
 
 
 def test_importing_the_same_days_again_replaces_them(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str
 ) -> None:
     first = wait_until(client, team, upload(client, team, "template_en.csv", start="auto")["id"], "succeeded")
     again = upload(client, team, "template_en.csv", start="auto", allow_duplicate="true")
@@ -183,7 +183,7 @@ def test_importing_the_same_days_again_replaces_them(
     ],
 )
 def test_a_bad_file_fails_with_a_reason_and_changes_nothing(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str, name: str, words: str
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str, name: str, words: str
 ) -> None:
     record = wait_until(client, team, upload(client, team, name, start="auto")["id"], "failed", "ready")
     assert record["status"] == "failed", record
@@ -193,7 +193,7 @@ def test_a_bad_file_fails_with_a_reason_and_changes_nothing(
 
 
 def test_a_file_without_a_date_column_waits_for_a_mapping(
-    client: httpx.Client, team: Team, worker: WorkerProcess
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess
 ) -> None:
     record = wait_until(client, team, upload(client, team, "no_date.csv", start="auto")["id"], "ready", "failed")
     assert record["status"] == "ready" and not record["preview"]["ready"]
@@ -208,7 +208,7 @@ def test_a_file_without_a_date_column_waits_for_a_mapping(
 
 
 def test_more_than_a_tenth_of_rows_rejected_fails_the_whole_import(
-    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str
 ) -> None:
     """A wrong correction (the date order) must not load the half of the file it happens to read."""
     record = wait_until(client, team, upload(client, team, "pos_chile.csv")["id"], "ready")
