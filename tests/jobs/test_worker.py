@@ -16,7 +16,7 @@ from ayni.config import load_settings
 from ayni.jobs.broker import job_message, make_broker
 from ayni.jobs.heartbeat import HEARTBEAT_PREFIX
 from tests.servers import scratch_database, start_redis
-from tests.workers import WorkerProcess, job_row, submit_job, wait_for_status
+from tests.workers import WorkerProcess, WorkerTimeouts, job_row, submit_job, wait_for_status
 
 
 def test_ping_round_trip(worker: WorkerProcess, worker_env: dict[str, str]) -> None:
@@ -84,7 +84,9 @@ def test_sigkill_mid_job_then_restart_completes_the_job_once(worker_env: dict[st
     assert first.process is not None
     first.process.wait()
     killed_at = time.monotonic()
-    second = WorkerProcess(worker_env, tmp_path / "second.log").start()
+    # It takes the killed worker for dead after 5 s of silence rather than 15 (tests/shortened_worker.py): the only
+    # other worker is the killed one.
+    second = WorkerProcess(worker_env, tmp_path / "second.log", WorkerTimeouts(heartbeat_ms=5_000)).start()
     try:
         row = wait_for_status(worker_env, job_id, {"succeeded", "failed", "dead"}, timeout=90)
         redelivered_after = time.monotonic() - killed_at
