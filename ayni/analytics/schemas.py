@@ -187,15 +187,20 @@ class Point(BaseModel):
     previous: float | None = Field(description="Over the same days shifted as the comparison range is.")
 
 
-class Timeseries(Answer):
+class RangedAnswer(Answer):
+    """What every answer about one metric over a range says besides its figures."""
+
     currency: str = _CURRENCY
     metric: MetricName
-    grain: Grain
     first: date = Field(alias="from")
     last: date = Field(alias="to")
     compare: Span | None
-    points: list[Point] = Field(description="Every period of the range, in order; zero when nothing sold.")
     meta: Meta
+
+
+class Timeseries(RangedAnswer):
+    grain: Grain
+    points: list[Point] = Field(description="Every period of the range, in order; zero when nothing sold.")
 
 
 class Share(BaseModel):
@@ -220,16 +225,10 @@ class Others(Share):
     keys: int = Field(description="How many keys past `limit` are added up here.")
 
 
-class Breakdown(Answer):
-    currency: str = _CURRENCY
-    metric: MetricName
+class Breakdown(RangedAnswer):
     by: Dimension
-    first: date = Field(alias="from")
-    last: date = Field(alias="to")
-    compare: Span | None
     rows: list[Row]
     others: Others | None = Field(description="The keys past `limit`, added up; null when every key is a row.")
-    meta: Meta
 
 
 class Heatmap(Answer):
