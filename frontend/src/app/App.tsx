@@ -9,10 +9,11 @@ import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
 import { Home } from '@/features/home/pages/Home';
 import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
 import { Status } from '@/features/status/pages/Status';
+import { CompanyScope } from '@/shared/companies/current';
 import type { Lang } from '@/shared/i18n/i18n';
 import { PublicOnly, RequireAuth } from './guards';
 import { Layout } from './Layout';
-import { NotFound } from './NotFound';
+import { NotFound } from '@/shared/ui/NotFound';
 import { AppProviders } from './providers';
 
 export function AppRoutes() {
@@ -22,6 +23,8 @@ export function AppRoutes() {
         <Route element={<RequireAuth />}>
           <Route index element={<Home />} />
           <Route path="account" element={<Account />} />
+          {/* One company's pages: /c/:companyId/... (dashboard, imports, settings, team). */}
+          <Route path="c/:companyId" element={<CompanyScope />}></Route>
         </Route>
         <Route element={<PublicOnly />}>
           <Route path="sign-in" element={<SignIn />} />

@@ -1,6 +1,6 @@
 import { Link, useLocation } from 'react-router';
-import { useI18n } from '@/shared/i18n/i18n';
-import { PageTitle } from '@/shared/ui/Page';
+import { useI18n } from '../i18n/i18n';
+import { PageTitle } from './Page';
 
 export function NotFound() {
   const { t } = useI18n();
