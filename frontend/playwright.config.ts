@@ -75,7 +75,9 @@ export default defineConfig({
   testDir: './e2e',
   outputDir,
   fullyParallel: false,
-  workers: 1,
+  // Two files at a time: session-expiry.spec.ts waits over a minute for an access token to expire, doing nothing;
+  // the other files run meanwhile. Each test registers users of its own (uniqueEmail), so none sees another's data.
+  workers: 2,
   retries: 0,
   timeout: 180_000,
   expect: { timeout: 15_000 },
@@ -93,7 +95,7 @@ export default defineConfig({
         { name: 'smoke-phone', testMatch: /smoke\.spec\.ts/, use: phone },
       ]
     : [
-        { name: 'desktop', testMatch: /auth\.spec\.ts/, use: desktop },
+        { name: 'desktop', testMatch: /(auth|session-expiry)\.spec\.ts/, use: desktop },
         { name: 'invitations', testMatch: /invitations\.spec\.ts/, use: desktop },
         { name: 'phone', testMatch: /phone\.spec\.ts/, use: phone },
         { name: 'api-docs', testMatch: /apidocs\.spec\.ts/, use: desktop },

@@ -8,6 +8,7 @@ import ssl
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg
@@ -31,13 +32,36 @@ settings.register_profile("long", max_examples=2000, deadline=None, suppress_hea
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # pytest-xdist's processes each start servers of their own. Servers of yours would be shared by all of them: one
-    # process's Redis flushes, and its migrations' rollbacks (the ayni_app role is the server's), break another's tests.
-    external = [name for name in ("AYNI_TEST_DATABASE_URL", "AYNI_TEST_REDIS_URL") if os.environ.get(name)]
-    if external and (getattr(config.option, "numprocesses", None) or 0) > 1:
-        raise pytest.UsageError(
-            f"{' and '.join(external)}: servers of your own serve one test process at a time: run with -n 0"
+_EXTERNAL = ("AYNI_TEST_DATABASE_URL", "AYNI_TEST_REDIS_URL")
+# A file whose tests roll back and re-apply the role migration: the role ayni_app is the whole server's, and other
+# processes' databases on the same server use it meanwhile.
+_SERVER_WIDE = "tests/test_migrations.py"
+
+
+def _xdist_worker_number() -> int | None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ... in pytest-xdist's processes
+    return int(worker.removeprefix("gw")) if worker else None
+
+
+def own_redis_database(url: str, worker: int | None) -> str:
+    """Each test process its own database of a shared Redis server (the URL's, then the ones below it): one
+    process's FLUSHDB must not empty another's queues."""
+    if worker is None:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    if worker > base:
+        raise pytest.UsageError(f"AYNI_TEST_REDIS_URL: database {base} leaves no database for test process {worker}")
+    return urlunsplit(parts._replace(path=f"/{base - worker}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
+    if any(os.environ.get(name) for name in _EXTERNAL) and any(i.startswith(_SERVER_WIDE) for i in ids):
+        pytest.exit(
+            f"{_SERVER_WIDE} changes the server-wide role ayni_app: with servers of your own (AYNI_TEST_*), run it "
+            "in a test process of its own (-n 0), not beside others",
+            returncode=pytest.ExitCode.USAGE_ERROR,
         )
 
 
@@ -76,7 +100,7 @@ def postgres_server_url() -> Iterator[str]:
 def redis_url() -> Iterator[str]:
     external = os.environ.get("AYNI_TEST_REDIS_URL")
     if external:
-        yield external
+        yield own_redis_database(external, _xdist_worker_number())
         return
     server = start_redis()
     try:

@@ -42,7 +42,7 @@ def maildir(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         controller.stop()
 
 
-# About 2 minutes on a loaded 2-core machine, most of it waiting for an access token to expire (by design):
+# About 1.5 minutes on a loaded 2-core machine, most of it waiting for an access token to expire (by design):
 # the suite's 120 s default is too short for it.
 @pytest.mark.timeout(600)
 def test_the_web_app_end_to_end(
