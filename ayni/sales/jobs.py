@@ -32,7 +32,14 @@ from ayni.sales.actors import RUN_IMPORT
 from ayni.sales.batches import BatchedParse
 from ayni.sales.formats import detect_formats, detection_columns, detection_table
 from ayni.sales.headers import map_headers
-from ayni.sales.load import LoadRefused, LoadSummary, load_import, undo_import
+from ayni.sales.load import (
+    ANALYZE_AFTER_LINES,
+    LoadRefused,
+    LoadSummary,
+    load_import,
+    refresh_statistics,
+    undo_import,
+)
 from ayni.sales.preview import KnownLocation, build_preview, location_matcher
 from ayni.sales.reading import DateFormat, Field, NumberFormat, Reading, reading_from_json
 from ayni.sales.rejected import first_errors
@@ -333,6 +340,8 @@ async def _load(
             conn, company_id=cid, import_id=iid, lines=lines(), locations=targets, mode=mode, progress=progress,
             rows_total=rows_total,
         )  # fmt: skip
+        if summary.lines_loaded >= ANALYZE_AFTER_LINES:
+            await refresh_statistics(conn)
         rejected = await asyncio.to_thread(parse.rejected_csv)
         if rejected:
             await storage.delete_file(conn, cid, iid, "rejected")
@@ -397,5 +406,7 @@ async def revert_import(ctx: JobContext, *, company_id: str, import_id: str) -> 
         if work is None or work["status"] != "reverting":
             return {"skipped": True}
         removed = await undo_import(conn, cid, iid)
+        if removed >= ANALYZE_AFTER_LINES:
+            await refresh_statistics(conn)
         await store.move(conn, cid, iid, Event.REVERTED, phase="reverted")
     return {"lines_removed": removed}

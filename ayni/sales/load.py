@@ -20,6 +20,7 @@ from uuid import UUID
 import asyncpg
 import polars as pl
 
+from ayni.db import APP_ROLE
 from ayni.sales import rollups
 from ayni.sql import execute, fetch_all, fetch_value
 
@@ -160,6 +161,25 @@ async def undo_import(conn: asyncpg.Connection, company_id: UUID, import_id: UUI
     await rollups.recompute(conn, company_id, [r["location_id"] for r in removed], [r["day"] for r in removed])
     await bump_data_version(conn, company_id)
     return sum(r["lines"] for r in removed)
+
+
+# An import or undo of at least this many lines has the planner's statistics refreshed at once.
+ANALYZE_AFTER_LINES = 20_000
+# What an import writes and analytics reads.
+ANALYZED_TABLES = ("sale_lines", "products", *(rollup.table for rollup in rollups.ROLLUPS))
+
+
+async def refresh_statistics(conn: asyncpg.Connection) -> None:
+    """ANALYZE what an import writes, in the import's transaction: the sample counts its own new rows as live and
+    its deleted ones as gone, and the statistics commit with the lines, so no query sees the one without the other.
+    Autovacuum would, on its own schedule and once a tenth of a table has changed; a company's first million lines
+    may be a small share of the tables, and until the planner has seen them it takes them for a handful of rows: a
+    category breakdown over a year of the demo company's rollups, planned as a nested loop, took 13.8 s; 0.2 s once
+    analyzed. ANALYZE is the tables' owner's right (the connection's own user), not ayni_app's: the role is
+    switched back and forth around it (a user that owns no table gets a warning per table, not an error)."""
+    await conn.execute("RESET ROLE")
+    await conn.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
+    await conn.execute(f"SET ROLE {APP_ROLE}")
 
 
 async def _give_work_mem(conn: asyncpg.Connection) -> None:

@@ -30,6 +30,7 @@ from ayni.db import make_database
 from ayni.jobs.broker import make_broker
 from ayni.jobs.catalog import TaskContext
 from ayni.sales.demo import write_demo_csv
+from ayni.sales.load import ANALYZE_AFTER_LINES, ANALYZED_TABLES
 from ayni.sales.retention import PURGE_UPLOADED_FILES
 from tests.accounts import sql
 from tests.companies.conftest import C, Person, Team
@@ -345,6 +346,43 @@ def test_imports_of_two_companies_run_side_by_side(
             "Downtown": Decimal("1850.98"),
             "Mall": Decimal("4345.98"),
         }
+
+
+# The planner's statistics
+
+
+def analyzed_at(database_url: str) -> dict[str, Any]:
+    """When each table an import writes was last analyzed by a command (not autovacuum), or None."""
+    rows = sql(
+        database_url,
+        "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+        (list(ANALYZED_TABLES),),
+    )
+    return dict(rows)
+
+
+def test_a_large_import_and_its_undo_refresh_the_planner_statistics(
+    client: httpx.Client, team: Team, worker_env: dict[str, str], database_url: str, tmp_path: Path
+) -> None:
+    """Without it a company's first large import is, for the planner, a handful of rows until autovacuum comes."""
+    who = importers(team)[0]
+    worker = WorkerProcess(worker_env, tmp_path / "worker.log").start()
+    try:
+        before = analyzed_at(database_url)
+        assert set(before) == set(ANALYZED_TABLES)
+        imported(client, who, "pocas.csv", demo_file(tmp_path, 1_000))
+        assert analyzed_at(database_url) == before  # a small import leaves it to autovacuum
+        import_id = imported(client, who, "ventas.csv", demo_file(tmp_path, ANALYZE_AFTER_LINES))
+        assert record_of(client, who, import_id)["summary"]["lines_loaded"] == ANALYZE_AFTER_LINES
+        after_import = analyzed_at(database_url)
+        assert all(after_import[t] is not None and (before[t] is None or after_import[t] > before[t]) for t in before)
+        response = client.delete(f"{C}/{who.company}/imports/{import_id}", headers=who.person.headers)
+        assert response.status_code == 202, response.text
+        wait_for_status(client, who, import_id, "reverted")
+        after_undo = analyzed_at(database_url)
+        assert all(after_undo[t] > after_import[t] for t in before), (after_import, after_undo)
+    finally:
+        worker.stop()
 
 
 # Retention of uploaded files
