@@ -23,7 +23,7 @@ test('register, verify the email from the link, sign in', async ({ page }, info)
   await registerAndVerify(page, info, email, 'Ana Pérez');
   await page.getByRole('link', { name: t('verify.continue') }).click();
   await signIn(page, info, email);
-  await expect(page.getByRole('heading', { name: t('home.title', { name: 'Ana Pérez' }) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('onboarding.title', { name: 'Ana Pérez' }) })).toBeVisible();
   await shot(page, info, '04-home');
 });
 
@@ -37,7 +37,7 @@ test('a wrong password is refused next to the form, a reload keeps the session',
   await shot(page, info, '05-sign-in-error');
   await signIn(page, info, email);
   await page.reload();
-  await expect(page.getByRole('heading', { name: t('home.title', { name: 'Ana Pérez' }) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('onboarding.title', { name: 'Ana Pérez' }) })).toBeVisible();
 });
 
 test('the status page shows every service', async ({ page }, info) => {
@@ -78,7 +78,7 @@ test('a reused refresh token forces sign-out', async ({ page, context }, info) =
   const refreshed = page.waitForResponse((r) => r.url().endsWith('/auth/refresh'));
   await page.reload();
   expect((await refreshed).status()).toBe(200);
-  await expect(page.getByRole('heading', { name: t('home.title', { name: 'Ana Pérez' }) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('onboarding.title', { name: 'Ana Pérez' }) })).toBeVisible();
   const after = httpOnly(await context.cookies());
   const rotated = before.filter((old) => after.some((c) => c.name === old.name && c.value !== old.value));
   expect(rotated.length, 'the refresh cookie changes after a refresh').toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { waitForLink } from './mail';
 /**
  * Issue 12's invitation, on the real stack (API, worker, database, SMTP sink): an owner invites by API an
  * address that has no account yet; the invitee opens the emailed link signed out, registers through the UI,
- * confirms the email, signs in, lands back on the invitation and accepts it; home then lists the company.
+ * confirms the email, signs in, lands back on the invitation and accepts it, and goes on to the company.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -109,12 +109,16 @@ test('invited by email, the new user registers, confirms, signs in and accepts',
   await shot(page, info, 'invitation-04-accepted');
   expect(await page.evaluate(() => localStorage.getItem('ayni.pendingInvitation'))).toBeNull();
 
-  // Home lists the company with the invitee's role.
-  await main.getByRole('link', { name: t('invitation.goHome') }).click();
+  // On to the company: its sections for an analyst (no imports, no settings); the list of companies has it.
+  await main.getByRole('link', { name: t('invitation.goCompany', { company }) }).click();
+  const sections = page.getByRole('navigation', { name: t('companyNav.label', { company }) });
+  await expect(sections.getByRole('link', { name: t('companyNav.team') })).toBeVisible();
+  await expect(sections.getByRole('link', { name: t('companyNav.settings') })).toHaveCount(0);
+  await page.getByRole('link', { name: t('nav.companies') }).click();
   const card = page.locator('li.company', { hasText: company });
   await expect(card).toBeVisible();
   await expect(card.getByText(t('role.analyst'))).toBeVisible();
-  await shot(page, info, 'invitation-05-home');
+  await shot(page, info, 'invitation-05-companies');
 
   // The link works once.
   await page.goto(link);

@@ -31,7 +31,7 @@ test('signed in through the static host, a reload keeps the session', async ({ p
   const refreshed = page.waitForResponse((r) => r.url() === `${baseURL}/api/v1/auth/refresh`);
   await page.reload();
   expect((await refreshed).status()).toBe(200);
-  await expect(page.getByRole('heading', { name: t('home.title', { name: 'Rosa Díaz' }) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('onboarding.title', { name: 'Rosa Díaz' }) })).toBeVisible();
   expect(errors, 'CSP violations or page errors').toEqual([]);
 });
 

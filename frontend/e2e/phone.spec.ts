@@ -12,7 +12,7 @@ test('phone: register, verify, sign in, status, account, sign out', async ({ pag
   await registerAndVerify(page, info, email, 'Camila Rojas');
   await noSideScroll();
   await signIn(page, info, email);
-  await expect(page.getByRole('heading', { name: t('home.title', { name: 'Camila Rojas' }) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: t('onboarding.title', { name: 'Camila Rojas' }) })).toBeVisible();
   await noSideScroll();
   await shot(page, info, '04-home');
   await page.getByRole('link', { name: t('nav.status') }).click();

@@ -38,7 +38,8 @@ test('an expired access token is refreshed silently', async ({ page }, info) => 
     expect(Date.now(), `no refresh seen; calls: ${seen.join(', ')}`).toBeLessThan(deadline);
     await page.getByRole('link', { name: t('nav.account') }).click();
     await expect(page.getByRole('heading', { name: t('account.title') })).toBeVisible();
-    await page.getByRole('link', { name: t('nav.home') }).click();
+    // The brand goes home, and on to creating a company (this user has none), a page that asks GET /me too.
+    await page.getByRole('link', { name: t('app.name'), exact: true }).click();
     await page.waitForTimeout(5_000);
   }
   const i = seen.indexOf('GET /api/v1/auth/me 401');

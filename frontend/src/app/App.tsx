@@ -6,10 +6,15 @@ import { Register } from '@/features/auth/pages/Register';
 import { ResetPassword } from '@/features/auth/pages/ResetPassword';
 import { SignIn } from '@/features/auth/pages/SignIn';
 import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
+import { Companies } from '@/features/home/pages/Companies';
 import { Home } from '@/features/home/pages/Home';
 import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
+import { NewCompany } from '@/features/onboarding/pages/NewCompany';
+import { Start } from '@/features/onboarding/pages/Start';
+import { Settings } from '@/features/settings/pages/Settings';
 import { Status } from '@/features/status/pages/Status';
-import { CompanyScope } from '@/shared/companies/current';
+import { Team } from '@/features/team/pages/Team';
+import { CompanyScope, RequireRight } from '@/shared/companies/current';
 import type { Lang } from '@/shared/i18n/i18n';
 import { PublicOnly, RequireAuth } from './guards';
 import { Layout } from './Layout';
@@ -23,8 +28,16 @@ export function AppRoutes() {
         <Route element={<RequireAuth />}>
           <Route index element={<Home />} />
           <Route path="account" element={<Account />} />
+          <Route path="companies" element={<Companies />} />
+          <Route path="companies/new" element={<NewCompany />} />
           {/* One company's pages: /c/:companyId/... (dashboard, imports, settings, team). */}
-          <Route path="c/:companyId" element={<CompanyScope />}></Route>
+          <Route path="c/:companyId" element={<CompanyScope />}>
+            <Route path="start" element={<Start />} />
+            <Route path="team" element={<Team />} />
+            <Route element={<RequireRight right="settings" />}>
+              <Route path="settings" element={<Settings />} />
+            </Route>
+          </Route>
         </Route>
         <Route element={<PublicOnly />}>
           <Route path="sign-in" element={<SignIn />} />

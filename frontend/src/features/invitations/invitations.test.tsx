@@ -26,10 +26,22 @@ function signInRoutes(extra: Record<string, Handler> = {}): Record<string, Handl
   };
 }
 
+/** Accepting answers the company, which from then on is among the user's companies. */
+function joining(): Record<string, Handler> {
+  let joined = false;
+  return {
+    'POST /invitations/accept': () => {
+      joined = true;
+      return json(200, company);
+    },
+    'GET /companies': () => json(200, { items: joined ? [company] : [] }),
+  };
+}
+
 describe('accepting an invitation, signed in', () => {
   it('says what is accepted and with which account, then which company and role', async () => {
     rememberInvitation('inv-1');
-    const api = fakeApi({ ...signedInRoutes(), 'POST /invitations/accept': () => json(200, company) });
+    const api = fakeApi({ ...signedInRoutes(), ...joining() });
     renderApp('/invitations/accept?token=inv-1');
     expect(await screen.findByRole('heading', { name: 'Invitation to a team' })).toBeTruthy();
     expect(screen.getByText('You are accepting with your account ana@tienda.cl.')).toBeTruthy();
@@ -38,8 +50,10 @@ describe('accepting an invitation, signed in', () => {
     expect(await screen.findByText('Done! You joined Tienda Sur. Your role: Analyst.')).toBeTruthy();
     expect(api.calls.find((c) => c.path === '/invitations/accept')).toMatchObject({ body: { token: 'inv-1' }, auth: 'Bearer access-2' });
     expect(pendingInvitation()).toBe(''); // accepted: nothing waits any more
-    await user.click(main().getByRole('link', { name: 'Go to home' }));
-    expect(await screen.findByRole('heading', { name: 'Hello, Ana Pérez' })).toBeTruthy();
+    // On to the company: its pages know it although the list of companies was read before it joined.
+    await user.click(main().getByRole('link', { name: 'Go to Tienda Sur' }));
+    expect(await screen.findByRole('navigation', { name: 'Tienda Sur sections' })).toBeTruthy();
+    expect(window.location.pathname).toBe('/c/c1');
   });
 
   it.each([
@@ -165,7 +179,7 @@ describe('an invitation opened signed out is carried through sign-in and sign-up
       signInRoutes({
         'POST /auth/register': () => json(201, { ...ana, email_verified: false }),
         'POST /auth/verify-email': () => json(200, ana),
-        'POST /invitations/accept': () => json(200, company),
+        ...joining(),
       }),
     );
     const first = renderApp('/invitations/accept?token=inv-new');
@@ -192,9 +206,10 @@ describe('an invitation opened signed out is carried through sign-in and sign-up
     expect(await screen.findByText('Done! You joined Tienda Sur. Your role: Analyst.')).toBeTruthy();
     expect(api.calls.find((c) => c.path === '/invitations/accept')?.body).toEqual({ token: 'inv-new' });
     expect(pendingInvitation()).toBe('');
-    // Nothing waits any more: the next sign-in goes home.
-    await user.click(main().getByRole('link', { name: 'Go to home' }));
-    expect(await screen.findByRole('heading', { name: 'Hello, Ana Pérez' })).toBeTruthy();
+    // Nothing waits any more: on to the company, which home now leads to.
+    await user.click(main().getByRole('link', { name: 'Go to Tienda Sur' }));
+    expect(await screen.findByRole('navigation', { name: 'Tienda Sur sections' })).toBeTruthy();
+    expect(localStorage.getItem('ayni.lastCompany')).toBe('c1');
   });
 
   it('a signed-in user who confirms the email is offered the waiting invitation', async () => {

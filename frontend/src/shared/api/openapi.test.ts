@@ -23,6 +23,54 @@ describe('the API the app calls matches frontend/openapi.json', () => {
   });
 });
 
+/** DESIGN.md "Companies, locations, members": what onboarding, settings and team call. */
+function companyPaths(): NonNullable<OpenApiDocument['paths']> {
+  const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+  const object = (props: string[]) => ({ type: 'object', properties: Object.fromEntries(props.map((p) => [p, {}])) });
+  const body = (props: string[], required: string[]) => ({
+    requestBody: json({ ...object(props), required }),
+  });
+  const companyFields = ['name', 'rut', 'industry', 'country', 'timezone', 'currency', 'benchmarking_opt_in'];
+  const company = object(['id', ...companyFields, 'created_at', 'updated_at']);
+  const myCompany = { $ref: '#/components/schemas/MyCompany' };
+  const location = object(['id', 'name', 'code', 'address', 'comuna', 'region', 'archived_at']);
+  const locationFields = ['name', 'code', 'address', 'comuna', 'region'];
+  const member = object(['user_id', 'email', 'full_name', 'role']);
+  const invitation = object(['id', 'email', 'role', 'invited_by', 'created_at', 'expires_at']);
+  const items = json(object(['items']));
+  const empty = { description: 'no content' };
+  const job = json({ $ref: '#/components/schemas/JobRecord' });
+  return {
+    '/api/v1/companies': {
+      get: { responses: { 200: items } },
+      post: { ...body(companyFields, ['name', 'industry']), responses: { 201: json(myCompany) } },
+    },
+    '/api/v1/companies/demo': { post: { responses: { 201: json(myCompany) } } },
+    '/api/v1/companies/{company_id}': {
+      patch: { ...body(companyFields, []), responses: { 200: json(company) } },
+      delete: { ...body(['confirm_name'], ['confirm_name']), responses: { 202: job } },
+    },
+    '/api/v1/companies/{company_id}/locations': {
+      get: { responses: { 200: items } },
+      post: { ...body(locationFields, ['name', 'code']), responses: { 201: json(location) } },
+    },
+    '/api/v1/companies/{company_id}/locations/{location_id}': {
+      patch: { ...body(locationFields, []), responses: { 200: json(location) } },
+      delete: { responses: { 200: json(location), 204: empty } },
+    },
+    '/api/v1/companies/{company_id}/members': { get: { responses: { 200: items } } },
+    '/api/v1/companies/{company_id}/members/{user_id}': {
+      patch: { ...body(['role'], ['role']), responses: { 200: json(member) } },
+      delete: { responses: { 204: empty } },
+    },
+    '/api/v1/companies/{company_id}/invitations': {
+      get: { responses: { 200: items } },
+      post: { ...body(['email', 'role'], ['email', 'role']), responses: { 201: json(invitation) } },
+    },
+    '/api/v1/companies/{company_id}/invitations/{invitation_id}': { delete: { responses: { 204: empty } } },
+  };
+}
+
 /** A document written from DESIGN.md, to prove the checker catches drift. */
 function designDoc(): OpenApiDocument {
   const user = { type: 'object', properties: { id: {}, email: {}, full_name: {}, email_verified: {}, created_at: {} } };
@@ -79,10 +127,8 @@ function designDoc(): OpenApiDocument {
       },
       '/api/v1/jobs/ping': { post: { ...body(['sleep_ms', 'fail'], []), responses: { 202: json({ $ref: '#/components/schemas/JobRecord' }) } } },
       '/api/v1/jobs/{job_id}': { get: { responses: { 200: json({ $ref: '#/components/schemas/JobRecord' }) } } },
-      '/api/v1/companies': {
-        get: { responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/MyCompany' } } } }) } },
-      },
       '/api/v1/invitations/accept': { post: { ...body(['token']), responses: { 200: json({ $ref: '#/components/schemas/MyCompany' }) } } },
+      ...companyPaths(),
     },
   } as OpenApiDocument;
 }

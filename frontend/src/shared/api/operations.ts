@@ -2,16 +2,30 @@ import type { paths } from './schema.gen';
 import type {
   AcceptInvitationRequest,
   ChangePasswordRequest,
+  Company,
+  CompanyCreate,
+  CompanyDelete,
   CompanyList,
+  CompanyUpdate,
   EmailRequest,
   FieldError,
   Health,
+  Invitation,
+  InvitationCreate,
+  InvitationList,
   Job,
+  Location,
+  LocationCreate,
+  LocationList,
+  LocationUpdate,
   LoginRequest,
+  Member,
+  MemberList,
   MyCompany,
   PasswordResetConfirmRequest,
   PingRequest,
   RegisterRequest,
+  RoleChange,
   TokenPair,
   UpdateMeRequest,
   User,
@@ -49,9 +63,17 @@ const job: Fields<Job> = {
   id: true, actor: true, status: true, attempts: true, created_at: true, started_at: true, finished_at: true,
   error: true, result: true, progress: true,
 };
-const myCompany: Fields<MyCompany> = {
+const company: Fields<Company> = {
   id: true, name: true, rut: true, industry: true, country: true, timezone: true, currency: true,
-  benchmarking_opt_in: true, created_at: true, updated_at: true, role: true,
+  benchmarking_opt_in: true, created_at: true, updated_at: true,
+};
+const myCompany: Fields<MyCompany> = { ...company, role: true };
+const location: Fields<Location> = {
+  id: true, name: true, code: true, address: true, comuna: true, region: true, archived_at: true,
+};
+const member: Fields<Member> = { user_id: true, email: true, full_name: true, role: true };
+const invitation: Fields<Invitation> = {
+  id: true, email: true, role: true, invited_by: true, created_at: true, expires_at: true,
 };
 
 /**
@@ -106,6 +128,66 @@ export const operations = {
   acceptInvitation: {
     method: 'POST', path: '/invitations/accept', auth: true, status: 200, response: myCompany,
     request: { token: true } satisfies Fields<AcceptInvitationRequest>,
+  },
+  // Onboarding, settings and team (issue 15): companies, their locations, members and invitations.
+  createCompany: {
+    method: 'POST', path: '/companies', auth: true, status: 201, response: myCompany,
+    request: {
+      name: true, rut: true, industry: true, country: true, timezone: true, currency: true, benchmarking_opt_in: true,
+    } satisfies Fields<CompanyCreate>,
+  },
+  createDemoCompany: { method: 'POST', path: '/companies/demo', auth: true, status: 201, response: myCompany, request: null },
+  updateCompany: {
+    method: 'PATCH', path: '/companies/{company_id}', auth: true, status: 200, response: company,
+    request: {
+      name: true, rut: true, industry: true, country: true, timezone: true, currency: true, benchmarking_opt_in: true,
+    } satisfies Fields<CompanyUpdate>,
+  },
+  deleteCompany: {
+    method: 'DELETE', path: '/companies/{company_id}', auth: true, status: 202, response: job,
+    request: { confirm_name: true } satisfies Fields<CompanyDelete>,
+  },
+  locations: {
+    method: 'GET', path: '/companies/{company_id}/locations', auth: true, status: 200, request: null,
+    response: { items: true } satisfies Fields<LocationList>,
+  },
+  createLocation: {
+    method: 'POST', path: '/companies/{company_id}/locations', auth: true, status: 201, response: location,
+    request: { name: true, code: true, address: true, comuna: true, region: true } satisfies Fields<LocationCreate>,
+  },
+  updateLocation: {
+    method: 'PATCH', path: '/companies/{company_id}/locations/{location_id}', auth: true, status: 200, response: location,
+    request: { name: true, code: true, address: true, comuna: true, region: true } satisfies Fields<LocationUpdate>,
+  },
+  // 200 with the location when it had sales (archived), 204 when it had none (deleted): the call resolves to
+  // the archived location or undefined.
+  removeLocation: {
+    method: 'DELETE', path: '/companies/{company_id}/locations/{location_id}', auth: true, status: 200,
+    response: location, request: null,
+  },
+  members: {
+    method: 'GET', path: '/companies/{company_id}/members', auth: true, status: 200, request: null,
+    response: { items: true } satisfies Fields<MemberList>,
+  },
+  changeMemberRole: {
+    method: 'PATCH', path: '/companies/{company_id}/members/{user_id}', auth: true, status: 200, response: member,
+    request: { role: true } satisfies Fields<RoleChange>,
+  },
+  removeMember: {
+    method: 'DELETE', path: '/companies/{company_id}/members/{user_id}', auth: true, status: 204, response: null,
+    request: null,
+  },
+  invitations: {
+    method: 'GET', path: '/companies/{company_id}/invitations', auth: true, status: 200, request: null,
+    response: { items: true } satisfies Fields<InvitationList>,
+  },
+  invite: {
+    method: 'POST', path: '/companies/{company_id}/invitations', auth: true, status: 201, response: invitation,
+    request: { email: true, role: true } satisfies Fields<InvitationCreate>,
+  },
+  revokeInvitation: {
+    method: 'DELETE', path: '/companies/{company_id}/invitations/{invitation_id}', auth: true, status: 204,
+    response: null, request: null,
   },
 } as const satisfies Record<string, Operation>;
 

@@ -26,6 +26,22 @@ export type Role = Schemas['Role'];
 export type MyCompany = Schemas['MyCompany'];
 export type CompanyList = Schemas['CompanyList'];
 export type AcceptInvitationRequest = Schemas['AcceptInvitation'];
+// Companies, locations and teams (issue 15: onboarding, settings, team).
+export type Industry = Schemas['Industry'];
+export type Company = Schemas['Company'];
+export type CompanyCreate = Schemas['CompanyCreate'];
+export type CompanyUpdate = Schemas['CompanyUpdate'];
+export type CompanyDelete = Schemas['CompanyDelete'];
+export type Location = Schemas['Location'];
+export type LocationList = Schemas['LocationList'];
+export type LocationCreate = Schemas['LocationCreate'];
+export type LocationUpdate = Schemas['LocationUpdate'];
+export type Member = Schemas['Member'];
+export type MemberList = Schemas['MemberList'];
+export type RoleChange = Schemas['RoleChange'];
+export type Invitation = Schemas['Invitation'];
+export type InvitationList = Schemas['InvitationList'];
+export type InvitationCreate = Schemas['InvitationCreate'];
 
 /** Why a field was refused: what the web app turns into a text in its own language. */
 export type FieldErrorCode = Schemas['FieldError']['code'];

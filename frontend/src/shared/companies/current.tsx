@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { createContext, useContext } from 'react';
-import { Outlet, useParams } from 'react-router';
+import { createContext, useContext, useEffect } from 'react';
+import { Link, Outlet, useParams } from 'react-router';
 import { NotFound } from '../ui/NotFound';
-import { describeError } from '../forms/form';
 import type { MyCompany, Role } from '../api/types';
 import { useI18n } from '../i18n/i18n';
-import { Alert } from '../ui/Alert';
-import { Loading } from '../ui/Page';
-import { myCompaniesQuery } from './myCompanies';
+import { QueryError } from '../ui/Alert';
+import { Loading, PageTitle } from '../ui/Page';
+import { rememberLastCompany } from './lastCompany';
+import { myCompaniesQuery, ROLE_TEXT } from './myCompanies';
 
 /**
  * What each role may do in the web app, as DESIGN.md "Companies, locations, members" grants it: the API checks
@@ -48,27 +48,44 @@ export function useCompany(): MyCompany {
 
 /**
  * The routes of one company (`/c/:companyId/...`): the caller's companies are read once (shared cache with
- * Home), and a company that is not among them is a 404, as the API answers it.
+ * Home), and a company that is not among them is a 404, as the API answers it; unless the list is being read
+ * again (a company just created or joined is not in the old one). The company opened is remembered for Home.
  */
 export function CompanyScope() {
-  const { t } = useI18n();
   const { companyId } = useParams();
   const companies = useQuery(myCompaniesQuery);
   if (companies.isPending) return <Loading />;
-  if (companies.isError) {
-    return (
-      <Alert message={describeError(companies.error, t)}>
-        <button type="button" className="button" onClick={() => void companies.refetch()}>
-          {t('banner.retry')}
-        </button>
-      </Alert>
-    );
-  }
+  if (companies.isError) return <QueryError error={companies.error} retry={companies.refetch} />;
   const company = companies.data.items.find((c) => c.id === companyId);
-  if (!company) return <NotFound />;
+  if (!company) return companies.isFetching ? <Loading /> : <NotFound />;
   return (
     <CompanyContext.Provider value={company}>
+      <LastCompany id={company.id} />
       <Outlet />
     </CompanyContext.Provider>
+  );
+}
+
+function LastCompany({ id }: { id: string }) {
+  useEffect(() => rememberLastCompany(id), [id]);
+  return null;
+}
+
+/**
+ * A page of the company that needs `right` (settings, imports): a role without it gets a page saying so, in
+ * words, instead of the API's 403s; the links to it are hidden from that role anyway.
+ */
+export function RequireRight({ right }: { right: Right }) {
+  const { t } = useI18n();
+  const company = useCompany();
+  if (can(company.role, right)) return <Outlet />;
+  return (
+    <section className="card card--narrow" data-testid="forbidden">
+      <PageTitle>{t('forbidden.title')}</PageTitle>
+      <p>{t('forbidden.body', { company: company.name, role: t(ROLE_TEXT[company.role]) })}</p>
+      <Link className="button button--primary" to={`/c/${company.id}`}>
+        {t('forbidden.back', { company: company.name })}
+      </Link>
+    </section>
   );
 }

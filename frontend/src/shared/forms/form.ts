@@ -31,6 +31,17 @@ interface FormOptions<K extends string> {
   validate: (values: Values<K>) => Errors<K>;
   onSubmit: (values: Values<K>) => Promise<void>;
   t: Translate;
+  /** Problem types (slugs) that are about one field, shown on it: `{ 'rut-taken': 'rut' }`. */
+  problemFields?: Partial<Record<string, NoInfer<K>>>;
+}
+
+/** What a field's input needs from the form: `form.field(name)`. */
+export interface FieldBinding {
+  name: string;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+  onBlur: () => void;
 }
 
 /**
@@ -38,11 +49,13 @@ interface FormOptions<K extends string> {
  * form was submitted), maps problem+json `errors[]` onto fields, and ignores a second submit while
  * one is running.
  */
-export function useForm<K extends string>({ initial, validate, onSubmit, t }: FormOptions<K>) {
+export function useForm<K extends string>({ initial, validate, onSubmit, t, problemFields }: FormOptions<K>) {
   const [values, setValues] = useState<Values<K>>(initial);
   const [touched, setTouched] = useState<Partial<Record<K, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Partial<Record<K, FieldError>>>({});
+  // A refusal about one field that is not a 422 (e.g. 409 rut-taken), kept as the error so its text follows the language.
+  const [fieldProblem, setFieldProblem] = useState<{ name: K; error: unknown } | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const busy = useRef(false);
@@ -54,6 +67,7 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     failure === null ? null : failure.kind === 'invalid' ? { text: t('validation.fixErrors') } : describeError(failure.error, t);
 
   const errorFor = (name: K): string | undefined => {
+    if (fieldProblem?.name === name) return describeError(fieldProblem.error, t).text;
     const server = serverErrors[name];
     if (server) return fieldErrorText(server, t);
     return touched[name] || submitted ? clientErrors[name] : undefined;
@@ -62,6 +76,7 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
   const setValue = useCallback((name: K, value: string) => {
     setValues((v) => ({ ...v, [name]: value }));
     setServerErrors((e) => (name in e ? (Object.fromEntries(Object.entries(e).filter(([k]) => k !== name)) as typeof e) : e));
+    setFieldProblem((p) => (p?.name === name ? null : p));
   }, []);
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
@@ -74,6 +89,7 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     if (busy.current) return;
     setSubmitted(true);
     setFailure(null);
+    setFieldProblem(null);
     if (names.some((n) => clientErrors[n])) {
       setFailure({ kind: 'invalid' });
       focusFirstInvalid(clientErrors);
@@ -84,6 +100,13 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     try {
       await onSubmit(values);
     } catch (error) {
+      const problemField = error instanceof ApiError ? problemFields?.[error.slug] : undefined;
+      if (problemField) {
+        setFieldProblem({ name: problemField, error });
+        setFailure({ kind: 'invalid' });
+        focusFirstInvalid({ [problemField]: true });
+        return;
+      }
       const { fields, rest } = error instanceof ApiError ? splitFieldErrors(error.problem, names) : { fields: {}, rest: [] };
       setServerErrors(fields as Partial<Record<K, FieldError>>);
       // Every refused field is on the form: the fields say what is wrong. Else the problem says it.
@@ -99,7 +122,7 @@ export function useForm<K extends string>({ initial, validate, onSubmit, t }: Fo
     }
   };
 
-  const field = (name: K) => ({
+  const field = (name: K): FieldBinding => ({
     name,
     value: values[name],
     error: errorFor(name),

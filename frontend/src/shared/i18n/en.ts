@@ -1,3 +1,8 @@
+import { homeEn } from '@/features/home/messages';
+import { onboardingEn } from '@/features/onboarding/messages';
+import { settingsEn } from '@/features/settings/messages';
+import { teamEn } from '@/features/team/messages';
+import { companiesEn } from '../companies/messages';
 import type { Dictionary } from './es';
 
 export const en: Dictionary = {
@@ -6,7 +11,7 @@ export const en: Dictionary = {
   'app.loading': 'Loading…',
   'app.skip': 'Skip to content',
   'nav.main': 'Main navigation',
-  'nav.home': 'Home',
+  'nav.companies': 'Companies',
   'nav.status': 'System status',
   'nav.account': 'My account',
   'nav.signIn': 'Sign in',
@@ -89,6 +94,7 @@ export const en: Dictionary = {
   'banner.offline': 'We cannot reach the Ayni server. It may be down or slow.',
   'banner.retry': 'Retry',
   'banner.retrying': 'Retrying…',
+  'action.cancel': 'Cancel',
 
   'signIn.title': 'Sign in to Ayni',
   'signIn.submit': 'Sign in',
@@ -178,16 +184,8 @@ export const en: Dictionary = {
   'status.job.failed': 'Failed',
   'status.job.dead': 'Given up after several attempts',
 
-  'home.title': 'Hello, {name}',
-  'home.titleNoName': 'Hello',
-  'home.intro': "Here you'll see the sales, stock and performance of each store.",
-  'home.verifyWarning': 'Your email is not confirmed yet.',
-
-  // Companies and invitations (issue 12): Home's list of companies, the accept page, and the hints the
-  // sign-in, registration and email pages show while an invitation waits.
-  'home.companies': 'Your companies',
-  'home.companies.none': 'You are not part of any company yet. When someone invites you, an email with a link will arrive, and the company will show up here.',
-  'home.companies.rut': 'RUT {rut}',
+  // Companies and invitations (issue 12): the roles, the accept page, and the hints the sign-in, registration
+  // and email pages show while an invitation waits.
   'role.owner': 'Owner',
   'role.manager': 'Manager',
   'role.analyst': 'Analyst',
@@ -199,6 +197,7 @@ export const en: Dictionary = {
   'invitation.accepting': 'Accepting…',
   'invitation.accepted': 'Done! You joined {company}. Your role: {role}.',
   'invitation.goHome': 'Go to home',
+  'invitation.goCompany': 'Go to {company}',
   'invitation.signedOut': "You were invited to join a company's team on Ayni. To accept, sign in with the email address the invitation was sent to. No account yet? Create one with that same address.",
   'invitation.kept': 'We keep the invitation in this browser: after you sign in (or create your account and confirm your email) you will come back here to accept it.',
   'invitation.signIn': 'Sign in',
@@ -224,4 +223,10 @@ export const en: Dictionary = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is nothing at {path}. The link may be mistyped or the page may have moved.',
   'notFound.home': 'Back to home',
+
+  ...companiesEn,
+  ...homeEn,
+  ...onboardingEn,
+  ...settingsEn,
+  ...teamEn,
 };

@@ -1,3 +1,9 @@
+import { homeEs } from '@/features/home/messages';
+import { onboardingEs } from '@/features/onboarding/messages';
+import { settingsEs } from '@/features/settings/messages';
+import { teamEs } from '@/features/team/messages';
+import { companiesEs } from '../companies/messages';
+
 /** Spanish (Chile): the reference dictionary. Every other language must have exactly these keys. */
 export const es = {
   'app.name': 'Ayni',
@@ -5,7 +11,7 @@ export const es = {
   'app.loading': 'Cargando…',
   'app.skip': 'Saltar al contenido',
   'nav.main': 'Navegación principal',
-  'nav.home': 'Inicio',
+  'nav.companies': 'Empresas',
   'nav.status': 'Estado del sistema',
   'nav.account': 'Mi cuenta',
   'nav.signIn': 'Ingresar',
@@ -89,6 +95,7 @@ export const es = {
   'banner.offline': 'No podemos conectarnos con el servidor de Ayni. Puede estar caído o lento.',
   'banner.retry': 'Reintentar',
   'banner.retrying': 'Reintentando…',
+  'action.cancel': 'Cancelar',
 
   'signIn.title': 'Ingresa a Ayni',
   'signIn.submit': 'Ingresar',
@@ -178,16 +185,8 @@ export const es = {
   'status.job.failed': 'Falló',
   'status.job.dead': 'Abandonado tras varios intentos',
 
-  'home.title': 'Hola, {name}',
-  'home.titleNoName': 'Hola',
-  'home.intro': 'Aquí verás las ventas, el inventario y el rendimiento de cada local.',
-  'home.verifyWarning': 'Tu correo aún no está confirmado.',
-
-  // Companies and invitations (issue 12): Home's list of companies, the accept page, and the hints the
-  // sign-in, registration and email pages show while an invitation waits.
-  'home.companies': 'Tus empresas',
-  'home.companies.none': 'Aún no eres parte de ninguna empresa. Cuando alguien te invite, te llegará un correo con un enlace, y la empresa aparecerá aquí.',
-  'home.companies.rut': 'RUT {rut}',
+  // Companies and invitations (issue 12): the roles, the accept page, and the hints the sign-in, registration
+  // and email pages show while an invitation waits.
   'role.owner': 'Dueño',
   'role.manager': 'Administrador',
   'role.analyst': 'Analista',
@@ -199,6 +198,7 @@ export const es = {
   'invitation.accepting': 'Aceptando…',
   'invitation.accepted': '¡Listo! Te uniste a {company}. Tu rol: {role}.',
   'invitation.goHome': 'Ir al inicio',
+  'invitation.goCompany': 'Ir a {company}',
   'invitation.signedOut': 'Te invitaron a unirte al equipo de una empresa en Ayni. Para aceptar, ingresa con el correo al que llegó la invitación. ¿Aún no tienes cuenta? Créala con ese mismo correo.',
   'invitation.kept': 'Guardamos la invitación en este navegador: después de ingresar (o de crear tu cuenta y confirmar tu correo) volverás aquí para aceptarla.',
   'invitation.signIn': 'Ingresar',
@@ -224,6 +224,12 @@ export const es = {
   'notFound.title': 'Página no encontrada',
   'notFound.body': 'No existe nada en {path}. Puede que el enlace esté mal escrito o que la página se haya movido.',
   'notFound.home': 'Volver al inicio',
+
+  ...companiesEs,
+  ...homeEs,
+  ...onboardingEs,
+  ...settingsEs,
+  ...teamEs,
 } as const;
 
 export type MessageKey = keyof typeof es;

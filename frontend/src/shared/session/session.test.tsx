@@ -42,10 +42,11 @@ describe('session', () => {
       },
       'GET /auth/me': (req) =>
         req.auth === `Bearer ${valid}` ? json(200, ana) : problem(401, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+      'GET /companies': () => json(200, { items: [] }),
     });
     renderApp('/');
     await screen.findByRole('heading', { name: 'Hello, Ana Pérez' });
-    await waitFor(() => expect(api.count('GET /auth/me')).toBe(2)); // boot + home
+    await waitFor(() => expect(api.count('GET /auth/me')).toBe(2)); // boot + the new company's page, where home sent Ana
     valid = 'expired-for-everyone'; // the server now rejects access-2
     n = 2;
     await userEvent.setup().click(screen.getByRole('link', { name: 'My account' }));
@@ -66,6 +67,7 @@ describe('session', () => {
         refreshes === 1 && req.auth === 'Bearer access-1' && meCalls++ === 0
           ? json(200, ana)
           : problem(401, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+      'GET /companies': () => json(200, { items: [] }),
     });
     let meCalls = 0;
     renderApp('/');

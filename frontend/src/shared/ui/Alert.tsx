@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n';
-import type { FormMessage } from '../forms/form';
+import { describeError, type FormMessage } from '../forms/form';
 
 /** Form-level message, announced by screen readers (role=alert for errors, status otherwise). */
 export function Alert({ message, kind = 'error', children }: { message?: FormMessage | null; kind?: 'error' | 'success' | 'info'; children?: ReactNode }) {
@@ -22,5 +22,17 @@ export function SubmitButton({ busy, label, busyLabel }: { busy: boolean; label:
       {busy ? <span className="spinner" aria-hidden="true" /> : null}
       {busy ? busyLabel : label}
     </button>
+  );
+}
+
+/** A read that failed: why, in the app's words, and a way to try again. */
+export function QueryError({ error, retry }: { error: unknown; retry: () => unknown }) {
+  const { t } = useI18n();
+  return (
+    <Alert message={describeError(error, t)}>
+      <button type="button" className="button" onClick={() => void retry()}>
+        {t('banner.retry')}
+      </button>
+    </Alert>
   );
 }

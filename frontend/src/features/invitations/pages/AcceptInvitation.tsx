@@ -54,7 +54,9 @@ function Accepted({ company }: { company: MyCompany }) {
   return (
     <>
       <Alert kind="success" message={{ text: t('invitation.accepted', { company: company.name, role: t(ROLE_TEXT[company.role]) }) }} />
-      <GoHome />
+      <Link className="button button--primary" to={`/c/${company.id}`}>
+        {t('invitation.goCompany', { company: company.name })}
+      </Link>
     </>
   );
 }
