@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from ayni import apidocs, health
 from ayni.actors import CATALOG
 from ayni.analytics import routes as analytics_routes
+from ayni.analytics.cache import AnswerCache
 from ayni.auth import routes as auth_routes
 from ayni.auth import sessions
 from ayni.clients import ForwardedClient
@@ -110,7 +111,10 @@ def create_app(settings: Settings) -> Starlette:
         broker = make_broker(settings, CATALOG.actors)  # connects on first use, like the others
         await db.connect()  # lazy pool: connects to nothing yet, so a down database does not stop start-up
         try:
-            yield {"resources": Resources(settings=settings, db=db, redis=redis, broker=broker)}
+            yield {
+                "resources": Resources(settings=settings, db=db, redis=redis, broker=broker),
+                "answers": AnswerCache(),
+            }
         finally:
             await db.disconnect()
             await redis.aclose()

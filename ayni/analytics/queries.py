@@ -128,14 +128,20 @@ class CompanyState:
     data_version: int
     timezone: str
     currency: str
+    locations: str  # changes when a location is added, renamed, archived or deleted (answers name locations)
 
 
 async def company_state(db: Executor, company_id: UUID) -> CompanyState:
     row = await fetch_one(
-        db, "SELECT data_version, timezone, currency FROM companies WHERE id = :company_id", company_id=company_id
+        db,
+        """SELECT c.data_version, c.timezone, c.currency,
+                  (SELECT count(*) || '@' || coalesce(max(l.updated_at)::text, '') FROM locations l
+                   WHERE l.company_id = c.id) AS locations
+           FROM companies c WHERE c.id = :company_id""",
+        company_id=company_id,
     )
     assert row is not None, "read in the transaction that found the caller a member"
-    return CompanyState(row["data_version"], row["timezone"], row["currency"])
+    return CompanyState(row["data_version"], row["timezone"], row["currency"], row["locations"])
 
 
 @dataclass(frozen=True)

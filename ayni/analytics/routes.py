@@ -2,7 +2,8 @@
 the rollup queries (`ayni.analytics.queries`) and the pure definitions of metrics and periods.
 
 Every answer goes through `_answer`: membership and right, then the company's data version, from which (with the
-request) its ETag is made; an `If-None-Match` naming that ETag gets 304 before any rollup is read."""
+request) its ETag is made; an `If-None-Match` naming that ETag gets 304 before any rollup is read, and an answer
+kept under that ETag (`ayni.analytics.cache`) is sent again without reading them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ayni.analytics import metrics, periods, queries
+from ayni.analytics.cache import AnswerCache
 from ayni.analytics.metrics import ZERO, MetricName, Totals
 from ayni.analytics.periods import DateRange, PeriodError
 from ayni.analytics.schemas import (
@@ -87,12 +89,20 @@ async def _answer(
     async with company_access(db, user, cid, Right.EXPORT if export else Right.READ_DASHBOARDS):
         state = await queries.company_state(db, cid)
         today = datetime.now(ZoneInfo(state.timezone)).date()
-        # Today matters where a default falls back on it (a company without sales yet).
-        tag = etag(f"{state.data_version}|{state.timezone}|{state.currency}|{today}", request.url.path, query)
+        # Today matters where a default falls back on it (a company without sales yet); the locations, for their
+        # names in the answers.
+        company = f"{state.data_version}|{state.locations}|{state.timezone}|{state.currency}|{today}"
+        tag = etag(company, request.url.path, query)
         headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
         if not_modified(request.headers.get("if-none-match"), tag):
             return Response(status_code=304, headers=headers)
-        response = await build(Ask(db, cid, state, today), query)
+        answers: AnswerCache = request.state.answers
+        kept = answers.get(tag)
+        if kept is None:
+            response = await build(Ask(db, cid, state, today), query)
+            answers.keep(tag, response)
+        else:
+            response = kept.response()
     response.headers.update(headers)
     return response
 

@@ -91,19 +91,40 @@ def test_the_etag_is_the_request_and_the_data_version(
     assert changed.json()["data_through"] == "2025-04-01"
 
 
-def test_a_304_reads_no_rollup(client: httpx.Client, team: Team, shop: Company, database_url: str) -> None:
-    """With every rollup locked by another transaction, a conditional request still answers at once; an
-    unconditional one waits for the lock (which shows the lock would stop a request that read a rollup)."""
+def test_a_304_and_a_repeated_question_read_no_rollup(
+    client: httpx.Client, team: Team, shop: Company, database_url: str
+) -> None:
+    """With every rollup locked by another transaction, a conditional request still answers at once, and so does
+    a question asked before (its answer is kept under its ETag); a new question waits for the lock (which shows the
+    lock would stop a request that read a rollup)."""
     owner = team.people["owner"].headers
-    tag = client.get(url(shop, "overview"), headers=owner).headers["etag"]
+    first = client.get(url(shop, "overview"), headers=owner)
+    tag = first.headers["etag"]
     with psycopg.connect(database_url) as locker:
         locker.execute(f"LOCK TABLE {ROLLUPS} IN ACCESS EXCLUSIVE MODE")
         answer = client.get(url(shop, "overview"), headers={**owner, "If-None-Match": tag}, timeout=5)
         assert answer.status_code == 304
-        waited = _in_background(lambda: client.get(url(shop, "overview"), headers=owner, timeout=30))
-        assert not waited.done.wait(1.5), "an unconditional request read the rollups through the lock"
+        again = client.get(url(shop, "overview"), headers=owner, timeout=5)
+        assert (again.status_code, again.headers["etag"], again.json()) == (200, tag, first.json())
+        new = _in_background(lambda: client.get(url(shop, "overview?compare=none"), headers=owner, timeout=30))
+        assert not new.done.wait(1.5), "a new question was answered through the lock on the rollups"
         locker.rollback()
-    assert waited.done.wait(30) and waited.response is not None and waited.response.status_code == 200
+    assert new.done.wait(30) and new.response is not None and new.response.status_code == 200
+
+
+def test_a_location_renamed_is_a_new_answer(client: httpx.Client, team: Team, shop: Company) -> None:
+    """Answers name locations: a rename changes the ETag, and the answer kept under the old one is not sent."""
+    owner = team.people["owner"].headers
+    by_location = url(shop, "breakdown?by=location")
+    before = client.get(by_location, headers=owner)
+    assert {row["label"] for row in before.json()["rows"]} == {"Centro", "Norte"}
+    renamed = client.patch(
+        f"{C}/{shop.id}/locations/{shop.locations['Norte']}", json={"name": "Norte Grande"}, headers=owner
+    )
+    assert renamed.status_code == 200, renamed.text
+    after = client.get(by_location, headers={**owner, "If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    assert {row["label"] for row in after.json()["rows"]} == {"Centro", "Norte Grande"}
 
 
 class _Call:
