@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -17,9 +18,11 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from uuid import UUID
 
+import analytics
 import imports
 import load
 import procs
@@ -45,6 +48,11 @@ KEYS = [
     "import_vs_copy",
     "import_worker_rss_mb",
     "upload_api_rss_delta_mb",
+    "overview_vs_me",
+    "timeseries_vs_me",
+    "breakdown_product_vs_me",
+    "calendar_vs_me",
+    "overview_vs_lines_scan",
 ]
 
 
@@ -173,6 +181,7 @@ class Bench:
         self.api: subprocess.Popen[bytes] | None = None
         self.token: str | None = None
         self.locations_url: str | None = None
+        self.imported_company: UUID | None = None  # the last company the imports phase filled
         self.password = "bench-" + secrets.token_urlsafe(12)
         self.email = "bench@example.com"
         self.python = sys.executable
@@ -562,6 +571,81 @@ class Bench:
         peak_s, peak_stage = last.worker_rss.peak_at - last.done.started, last.done.stage_at(last.worker_rss.peak_at)
         self.table.notes.append(f"worker RSS peak (last rep) at {peak_s:.1f} s after the 201, in {peak_stage}")
 
+    def analytics(self) -> None:
+        """Analytics (issue 14) on the company the imports phase filled last: each endpoint's requests/s against
+        /auth/me's at 64 connections, interleaved as in `http` (the same question again and again, as a dashboard
+        asks it: answered from the answers the API keeps); the first answer of a question apart; and the overview
+        against its figures summed from the sale lines."""
+        keys = {f"{name}_vs_me": name for name in analytics.ENDPOINTS}
+        company = self.imported_company
+        if not self.token or company is None:
+            for key in [*keys, "overview_vs_lines_scan"]:
+                self.table.add(key, "", [], key)
+            return
+        plan = self.plan
+        api = f"http://127.0.0.1:{self.api_port}/api/v1"
+        base = f"{api}/companies/{company}/analytics"
+        _, overview = http_json("GET", f"{base}/overview", token=self.token)
+        _, listed = http_json("GET", f"{api}/companies/{company}/locations", token=self.token)
+        if not isinstance(overview, dict) or not isinstance(listed, dict):
+            raise SystemExit(f"bench: the analytics company did not answer: {overview} {listed}")
+        last = date.fromisoformat(overview["data_through"])
+        locations = [str(location["id"]) for location in listed["items"]]
+
+        def ask(path: str) -> None:
+            status, answer = http_json("GET", f"{base}/{path}", token=self.token)
+            if status != 200:
+                raise SystemExit(f"bench: {path} answered {status}: {answer}")
+
+        say(f"analytics: first answers of {analytics.VARIANTS} questions per endpoint, data through {last}")
+        first_ms = {
+            name: analytics.median_ms(
+                functools.partial(ask, analytics.question(name, last, locations, shift))
+                for shift in range(analytics.VARIANTS)
+            )
+            for name in analytics.ENDPOINTS
+        }
+        scan_ms = analytics.lines_scan_ms(self.servers.postgres.url, company, last, analytics.VARIANTS)
+        auth = {"Authorization": f"Bearer {self.token}"}
+        urls = {"me": f"{api}/auth/me"} | {
+            name: f"{base}/{analytics.question(name, last, locations)}" for name in analytics.ENDPOINTS
+        }
+
+        def run(name: str, seconds: float) -> load.WrkResult:
+            assert self.api is not None
+            return load.wrk(
+                urls[name], core=self.load_core, connections=64, seconds=seconds, script_dir=self.workdir,
+                headers=auth, server_pid=self.api.pid,
+            )  # fmt: skip
+
+        say(
+            f"analytics: warm-up {plan.warmup_s:.0f} s each, then {plan.reps} x {plan.run_s:.0f} s of "
+            + ", ".join(urls)
+        )
+        for name in urls:
+            run(name, plan.warmup_s)
+        results: dict[str, list[load.WrkResult]] = {name: [] for name in urls}
+        for rep in range(plan.reps):
+            for name in urls:
+                results[name].append(run(name, plan.run_s))
+            say(f"  rep {rep + 1}: " + ", ".join(f"{n} {results[n][-1].ok_per_s:.0f}/s" for n in urls))
+        lines = f"{plan.import_lines:,}-line demo company" + (" (quick: 1M in full)" if plan is QUICK else "")
+        self.table.notes.append(f"analytics: on the {lines}, data through {last}; questions: " + "; ".join(
+            f"{name} {urls[name].split('/analytics/')[1]}" for name in analytics.ENDPOINTS
+        ))  # fmt: skip
+        me = results["me"]
+        self.table.add("ayni GET /api/v1/auth/me (beside analytics)", "req/s", [r.ok_per_s for r in me])
+        for key, name in keys.items():
+            rs = results[name]
+            if any(r.errors for r in rs):
+                self.table.notes.append(f"analytics {name}: {sum(r.errors for r in rs)} errors at 64 connections")
+            self.table.add(f"analytics {name}", "req/s", [r.ok_per_s for r in rs])
+            self.table.add(key, "ratio", [r.ok_per_s / m.ok_per_s for r, m in zip(rs, me, strict=True)], key)
+            self.table.add(f"analytics {name} p99 at 64 connections", "ms", [r.p99_ms for r in rs])
+            self.table.add(f"analytics {name}: first answer of a question", "ms", [first_ms[name]])
+        self.table.add("overview's figures summed from the sale lines (one query)", "ms", [scan_ms])
+        self.table.add("overview_vs_lines_scan", "ratio", [scan_ms / first_ms["overview"]], "overview_vs_lines_scan")
+
     def import_once(self, company: str, demo: Path, worker_pid: int) -> imports.Measured:
         """One import of `demo` into a new company, then COPY of its lines; RSS sampled around both processes."""
         assert self.api is not None
@@ -572,6 +656,7 @@ class Bench:
                 _, import_id = self.upload(company_id, demo)
                 uploaded = time.perf_counter() - start
             done = self.import_done(company_id, import_id)
+        self.imported_company = company_id
         rows, copy_s = imports.copy_seconds(self.servers.postgres.url, company_id, import_id, self.workdir)
         if rows != done.lines_loaded:
             raise imports.ImportFailed(f"COPY read {rows} lines of the import, which loaded {done.lines_loaded}")
@@ -644,6 +729,7 @@ class Bench:
         self.table.add("API RSS after the HTTP load", "MiB", [procs.rss_mb(self.api.pid)], "api_rss_mb")
         self.jobs()
         self.imports()
+        self.analytics()
         self.table.notes.append(f"load average at the end: {Path('/proc/loadavg').read_text().split()[:3]}")
 
     def close(self) -> None:
