@@ -131,6 +131,17 @@ class CompanyState:
     locations: str  # changes when a location is added, renamed, archived or deleted (answers name locations)
 
 
+async def member_state(db: Executor, company_id: UUID, user_id: UUID) -> tuple[str | None, CompanyState | None]:
+    """The caller's role in the company and the company's state, in one statement that is its own transaction
+    (`app_company_state`, migrations/0010): call it outside any transaction. (None, None): not a member."""
+    row = await fetch_one(
+        db, "SELECT * FROM app_company_state(:company_id, :user_id)", company_id=company_id, user_id=user_id
+    )
+    if row is None:
+        return None, None
+    return row["role"], CompanyState(row["data_version"], row["timezone"], row["currency"], row["locations"])
+
+
 async def company_state(db: Executor, company_id: UUID) -> CompanyState:
     row = await fetch_one(
         db,

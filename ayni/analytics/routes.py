@@ -1,9 +1,10 @@
 """`/api/v1/companies/{cid}/analytics` (DESIGN.md "Analytics"): thin handlers over the company's access check,
 the rollup queries (`ayni.analytics.queries`) and the pure definitions of metrics and periods.
 
-Every answer goes through `_answer`: membership and right, then the company's data version, from which (with the
-request) its ETag is made; an `If-None-Match` naming that ETag gets 304 before any rollup is read, and an answer
-kept under that ETag (`ayni.analytics.cache`) is sent again without reading them."""
+Every answer goes through `_answer`: membership and right with the company's state (its data version, settings and
+locations) in one statement, from which (with the request) its ETag is made; an `If-None-Match` naming that ETag
+gets 304, and an answer kept under it (`ayni.analytics.cache`) is sent again, with no rollup read. Otherwise the
+company's transaction builds the answer."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ from ayni.analytics.schemas import (
     TimeseriesQuery,
     Trend,
 )
-from ayni.companies.access import company_access
+from ayni.companies.access import checked_member, company_access
 from ayni.companies.fields import CURRENCIES
 from ayni.companies.rules import Right
 from ayni.problems import FieldError, FieldErrorCode, Problem
@@ -85,26 +86,38 @@ async def _answer(
     request: Request, user: CurrentUser, query: Query, build: Build[Query], *, export: bool = False
 ) -> Response:
     cid: UUID = request.path_params["company_id"]
+    right = Right.EXPORT if export else Right.READ_DASHBOARDS
     db = resources(request).db
-    async with company_access(db, user, cid, Right.EXPORT if export else Right.READ_DASHBOARDS):
-        state = await queries.company_state(db, cid)
-        today = datetime.now(ZoneInfo(state.timezone)).date()
-        # Today matters where a default falls back on it (a company without sales yet); the locations, for their
-        # names in the answers.
-        company = f"{state.data_version}|{state.locations}|{state.timezone}|{state.currency}|{today}"
-        tag = etag(company, request.url.path, query)
-        headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
-        if not_modified(request.headers.get("if-none-match"), tag):
-            return Response(status_code=304, headers=headers)
-        answers: AnswerCache = request.state.answers
-        kept = answers.get(tag)
-        if kept is None:
+    answers: AnswerCache = request.state.answers
+    # One statement first (no transaction of our own): enough for a 304 or an answer already kept.
+    role, known = await queries.member_state(db, cid, user.id)
+    checked_member(cid, user.id, role, right)
+    assert known is not None, "a member's company has a state"
+    tag, today = _tag(request, query, known)
+    headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
+    if not_modified(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    kept = answers.get(tag)
+    if kept is not None:
+        response = kept.response()
+    else:
+        async with company_access(db, user, cid, right):
+            # Read again in the answer's transaction: an import may have committed since.
+            state = await queries.company_state(db, cid)
+            tag, today = _tag(request, query, state)
+            headers["ETag"] = tag
             response = await build(Ask(db, cid, state, today), query)
-            answers.keep(tag, response)
-        else:
-            response = kept.response()
+        answers.keep(tag, response)
     response.headers.update(headers)
     return response
+
+
+def _tag(request: Request, query: BaseModel, state: queries.CompanyState) -> tuple[str, date]:
+    """The answer's ETag and the company's today. Today matters where a default falls back on it (a company
+    without sales yet); the locations, for their names in the answers."""
+    today = datetime.now(ZoneInfo(state.timezone)).date()
+    company = f"{state.data_version}|{state.locations}|{state.timezone}|{state.currency}|{today}"
+    return etag(company, request.url.path, query), today
 
 
 def etag(state: str, path: str, query: BaseModel) -> str:

@@ -56,9 +56,15 @@ async def company_access(
 ) -> AsyncIterator[Caller]:
     """The company's transaction, once the caller is known to be a member with `right`."""
     async with member_transaction(db, company_id, user.id) as role:
-        if role is None:
-            raise not_found(company_id)
-        member = Caller(company_id, user.id, Role(role))
-        if not allows(member.role, right):
-            raise Problem(403, "forbidden", f"As {role}, you may not {_DOING[right]}.")
-        yield member
+        yield checked_member(company_id, user.id, role, right)
+
+
+def checked_member(company_id: UUID, user_id: UUID, role: str | None, right: Right) -> Caller:
+    """The caller as a member with `right`, from the role read under the company's row-level security (None: not
+    a member); else the 404 or 403 to answer."""
+    if role is None:
+        raise not_found(company_id)
+    member = Caller(company_id, user_id, Role(role))
+    if not allows(member.role, right):
+        raise Problem(403, "forbidden", f"As {role}, you may not {_DOING[right]}.")
+    return member

@@ -1,0 +1,1 @@
+DROP FUNCTION app_company_state(uuid, uuid);
