@@ -460,27 +460,35 @@ def test_entering_a_company_sets_the_tenant_and_reads_the_role(
     assert [role for role, _, _ in run(entered)] == [None, None, None]
 
 
-def test_the_one_statement_state_reads_only_a_members_company_and_leaves_no_tenant(
+def test_the_one_statement_reads_see_only_a_members_company_and_leave_no_tenant(
     app_settings: Settings, world: World, database_url: str
 ) -> None:
-    """`app_company_state` (migrations/0010), as analytics calls it: outside any transaction, on a pooled
-    connection; a member gets the role and state of that company, anyone else no row; nothing stays set."""
+    """`app_company_state` and `app_locations` (migrations/0010, 0011), as the API calls them: outside any
+    transaction, on a pooled connection; a member gets the role and that company's rows, anyone else no row; a
+    company without locations, the role alone; nothing stays set."""
+    admin_sql(database_url, "DELETE FROM locations WHERE company_id = %s", (world.b,))
 
-    async def states() -> list[tuple[str | None, object]]:
+    async def reads() -> list[tuple[object, ...]]:
         db = ayni_db.Database(app_settings.database_url, min_size=1, max_size=1, init=ayni_db._become_app_role)
         await db.connect()
         try:
             found = []
             for company, user in [(world.a, world.ana), (world.b, world.carla), (world.b, world.ana), (world.a, None)]:
-                rows = await fetch_all(db, "SELECT * FROM app_company_state(:c, :u)", c=company, u=user)
-                found.append((rows[0]["role"], rows[0]["currency"]) if rows else (None, None))
+                state = await fetch_all(db, "SELECT role, currency FROM app_company_state(:c, :u)", c=company, u=user)
+                places = await fetch_all(db, "SELECT role, name FROM app_locations(:c, :u)", c=company, u=user)
+                found.append((*[tuple(row) for row in state], *[tuple(row) for row in places]))
                 assert await fetch_all(db, "SELECT app_company_id(), app_user_id()") == [(None, None)]
                 assert await fetch_value(db, "SELECT count(*) FROM locations") == 0
             return found
         finally:
             await db.disconnect()
 
-    assert run(states) == [("owner", "CLP"), ("viewer", "CLP"), (None, None), (None, None)]
+    assert run(reads) == [
+        (("owner", "CLP"), ("owner", "Casa matriz")),
+        (("viewer", "CLP"), ("viewer", None)),
+        (),
+        (),
+    ]
 
 
 @settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from ayni.auth.sessions import SignedInUser
 from ayni.companies import store, team_store, teams
-from ayni.companies.access import company_access
+from ayni.companies.access import checked_member, company_access
 from ayni.companies.rules import Right, Role
 from ayni.companies.schemas import (
     AcceptInvitation,
@@ -113,8 +113,9 @@ async def delete_company(request: Request, body: CompanyDelete, user: CurrentUse
 async def list_locations(request: Request, user: CurrentUser) -> Response:
     """The company's locations, archived ones last (with `archived_at`)."""
     [cid], db = _ids(request, "company_id"), resources(request).db
-    async with company_access(db, user, cid, Right.READ_COMPANY):
-        return json_response(LocationList(items=await store.locations(db, cid)))
+    role, locations = await store.member_locations(db, cid, user.id)
+    checked_member(cid, user.id, role, Right.READ_COMPANY)
+    return json_response(LocationList(items=locations))
 
 
 async def create_location(request: Request, body: LocationCreate, user: CurrentUser) -> Response:

@@ -146,6 +146,15 @@ async def locations(db: Executor, company_id: UUID) -> list[Location]:
     return [Location.model_validate(dict(row)) for row in rows]
 
 
+async def member_locations(db: Executor, company_id: UUID, user_id: UUID) -> tuple[str | None, list[Location]]:
+    """The caller's role in the company and its locations, in one statement that is its own transaction
+    (`app_locations`, migrations/0011): call it outside any transaction. (None, []): not a member."""
+    rows = await fetch_all(db, "SELECT * FROM app_locations(:cid, :uid)", cid=company_id, uid=user_id)
+    if not rows:
+        return None, []
+    return rows[0]["role"], [Location.model_validate(dict(row)) for row in rows if row["id"] is not None]
+
+
 async def insert_location(db: databases.Database, company_id: UUID, fields: Mapping[str, Any]) -> Location:
     _assignments(fields, _LOCATION_FIELDS)
     columns, values = ", ".join(fields), ", ".join(f":{name}" for name in fields)

@@ -1,0 +1,1 @@
+DROP FUNCTION app_locations(uuid, uuid);
