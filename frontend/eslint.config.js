@@ -66,4 +66,17 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   ...boundaries,
+  // The dictionaries gather each feature's texts (features/<name>/messages.ts, spread in one line each): the one
+  // place where shared code reaches into a feature, for plain data that imports nothing back.
+  {
+    files: ['src/shared/i18n/es.ts', 'src/shared/i18n/en.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^@/(app|features/(?![\\w-]+/messages$))', message: SHARED_RULE },
+          { regex: '^(\\.\\./)+(features|app)(/|$)', message: SHARED_RULE },
+        ],
+      }],
+    },
+  },
 );

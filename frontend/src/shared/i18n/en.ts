@@ -1,3 +1,4 @@
+import { dashboardEn } from '@/features/dashboard/messages';
 import type { Dictionary } from './es';
 
 export const en: Dictionary = {
@@ -224,4 +225,5 @@ export const en: Dictionary = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is nothing at {path}. The link may be mistyped or the page may have moved.',
   'notFound.home': 'Back to home',
+  ...dashboardEn,
 };

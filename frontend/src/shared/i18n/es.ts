@@ -1,3 +1,4 @@
+import { dashboardEs } from '@/features/dashboard/messages';
 /** Spanish (Chile): the reference dictionary. Every other language must have exactly these keys. */
 export const es = {
   'app.name': 'Ayni',
@@ -224,6 +225,7 @@ export const es = {
   'notFound.title': 'Página no encontrada',
   'notFound.body': 'No existe nada en {path}. Puede que el enlace esté mal escrito o que la página se haya movido.',
   'notFound.home': 'Volver al inicio',
+  ...dashboardEs,
 } as const;
 
 export type MessageKey = keyof typeof es;
