@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { answer } from '../scripts/dashboard-bench/analytics.mjs';
 import { shot, watchForErrors, words } from './helpers';
 
 /**
@@ -83,4 +84,21 @@ test('a 500 problem shows its request id', async ({ page }, info) => {
   await page.getByRole('button', { name: t('signIn.submit') }).click();
   await expect(page.getByText(t('error.server', { id: 'req-smoke-500' }))).toBeVisible();
   await shot(page, info, 'smoke-500');
+});
+
+test('the dashboard draws under the strict CSP, within the screen width', async ({ page }, info) => {
+  const t = words(info);
+  // The stand-in API of the dashboard's benchmark: a session, a company, a year of sales.
+  await page.route('**/api/v1/**', (route) => {
+    const request = route.request();
+    const url = new URL(request.url());
+    const answered = answer(request.method(), url.pathname + url.search, request.headers());
+    return answered ? route.fulfill({ status: answered[0], headers: answered[1], body: answered[2] }) : route.fulfill({ status: 404 });
+  });
+  await page.goto('/c/c1');
+  await expect(page.locator('[data-dashboard-ready="true"]')).toBeAttached();
+  await expect(page.getByRole('heading', { name: t('dashboard.title', { name: 'Panadería Sur' }) })).toBeVisible();
+  await expect(page.locator('.dash-trend canvas')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
+  await shot(page, info, 'smoke-dashboard');
 });

@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router';
 import { Account } from '@/features/account/pages/Account';
 import { CheckEmail } from '@/features/auth/pages/CheckEmail';
@@ -7,6 +8,7 @@ import { ResetPassword } from '@/features/auth/pages/ResetPassword';
 import { SignIn } from '@/features/auth/pages/SignIn';
 import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
 import { Companies } from '@/features/home/pages/Companies';
+import { DashboardSkeleton } from '@/features/dashboard/components/Skeleton';
 import { Home } from '@/features/home/pages/Home';
 import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
 import { NewCompany } from '@/features/onboarding/pages/NewCompany';
@@ -20,6 +22,28 @@ import { PublicOnly, RequireAuth } from './guards';
 import { Layout } from './Layout';
 import { NotFound } from '@/shared/ui/NotFound';
 import { AppProviders } from './providers';
+
+// The dashboard is its own chunk (the chart library with it): only a company's pages load it. Opened directly (a
+// reload, a shared link), its code is fetched at once, beside the session and the company rather than after them,
+// and once here it renders without suspending: React holds a suspended page back up to 300 ms after its fallback
+// showed (its Suspense throttle), which the dashboard's budget of 1.5 s cannot spare.
+let Dashboard: ComponentType | null = null;
+const loadDashboard = () =>
+  import('@/features/dashboard/pages/Dashboard').then((page) => {
+    Dashboard = page.default;
+    return page;
+  });
+const LazyDashboard = lazy(loadDashboard);
+if (/^\/c\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
+
+function DashboardRoute() {
+  if (Dashboard) return <Dashboard />;
+  return (
+    <Suspense fallback={<DashboardSkeleton />}>
+      <LazyDashboard />
+    </Suspense>
+  );
+}
 
 export function AppRoutes() {
   return (
@@ -37,6 +61,7 @@ export function AppRoutes() {
             <Route element={<RequireRight right="settings" />}>
               <Route path="settings" element={<Settings />} />
             </Route>
+            <Route index element={<DashboardRoute />} />
           </Route>
         </Route>
         <Route element={<PublicOnly />}>

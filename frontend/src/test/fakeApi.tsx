@@ -13,6 +13,8 @@ export interface FakeRequest {
   path: string;
   body: Record<string, unknown> | null;
   auth: string | null;
+  /** The query string (`location` may repeat: `query.getAll('location')`). */
+  query: URLSearchParams;
 }
 export type Handler = (req: FakeRequest) => Response | Promise<Response>;
 
@@ -45,6 +47,7 @@ export function fakeApi(routes: Record<string, Handler>) {
       path,
       body: typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null,
       auth: headers.get('Authorization'),
+      query: url.searchParams,
     };
     calls.push(req);
     const handler = routes[`${req.method} ${path}`];

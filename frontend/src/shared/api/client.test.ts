@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
-import { createApiClient, isInvalidTokenChallenge } from './client';
+import { attachmentName, createApiClient, isInvalidTokenChallenge } from './client';
 import { ApiError, NetworkError, SessionExpiredError } from './problem';
 
 const pair = (n: number) => ({ access_token: `access-${n}`, refresh_token: `r-${n}`, token_type: 'bearer', expires_in: 900 });
@@ -292,5 +292,40 @@ describe('api client', () => {
     const api = createApiClient({ baseUrl: '/api/v1', locks: null });
     expect(await api.request('GET', '/x')).toEqual({ hi: 1 });
     expect(spy).toHaveBeenCalledOnce();
+  });
+
+  it('downloads a file with the bearer token in a header, refreshing like any call, and reads its name', async () => {
+    const server = tokenServer();
+    const csv = fakeFetch(async (call, n) => {
+      if (n <= 2) return server.fetch(call.url, { method: call.method, headers: call.auth ? { Authorization: call.auth } : {} });
+      return new Response('period_start,value,previous\n2026-11-01,10,\n', {
+        headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="ayni-revenue-2026-11-01-2026-11-30.csv"' },
+      });
+    });
+    const api = createApiClient({ baseUrl: '/api/v1', fetch: csv.fetch, locks: null });
+    api.setTokens({ ...pair(0), access_token: 'stale' } as never);
+    const file = await api.download('GET', '/x?format=csv', { auth: true });
+    expect(file.filename).toBe('ayni-revenue-2026-11-01-2026-11-30.csv');
+    expect(await file.blob.text()).toBe('period_start,value,previous\n2026-11-01,10,\n');
+    expect(csv.calls.map((c) => `${c.method} ${c.url} ${c.auth}`)).toEqual([
+      'GET /api/v1/x?format=csv Bearer stale',
+      'POST /api/v1/auth/refresh null',
+      'GET /api/v1/x?format=csv Bearer access-2',
+    ]);
+  });
+
+  it('a refused download is an ApiError from its problem+json', async () => {
+    const { fetch } = fakeFetch(() => json(403, { type: 'https://ayni.app/problems/forbidden', title: 'Forbidden', status: 403 }));
+    const api = createApiClient({ baseUrl: '', fetch, locks: null });
+    const error = await api.download('GET', '/x?format=csv').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).slug).toBe('forbidden');
+  });
+
+  it('reads the file name of a Content-Disposition, quoted or not', () => {
+    expect(attachmentName('attachment; filename="a b.csv"')).toBe('a b.csv');
+    expect(attachmentName('attachment; filename=plain.csv; size=3')).toBe('plain.csv');
+    expect(attachmentName('attachment')).toBeNull();
+    expect(attachmentName(null)).toBeNull();
   });
 });

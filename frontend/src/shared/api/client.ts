@@ -31,8 +31,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A file the API answered (a CSV export), and the name its Content-Disposition gives, if any. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string | null;
+}
+
 export interface ApiClient {
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
+  /** The same request, its 2xx answer read as a file instead of JSON. */
+  download(method: Method, path: string, options?: Omit<RequestOptions, 'acceptStatuses'>): Promise<DownloadedFile>;
   /** Silent refresh through the HttpOnly cookie; true when a session is restored. Never signs out. */
   restoreSession(): Promise<boolean>;
   /** Keeps the access token of a fresh sign-in (in memory only). */
@@ -43,6 +51,13 @@ export interface ApiClient {
 }
 
 const REFRESH_PATH = '/auth/refresh';
+const JSON_TYPES = 'application/json, application/problem+json';
+
+/** `attachment; filename="ayni-x.csv"` -> `ayni-x.csv` (the quoted or bare form; null without one). */
+export function attachmentName(disposition: string | null): string | null {
+  const match = disposition?.match(/filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i);
+  return match ? (match[1] ?? match[2] ?? null) : null;
+}
 
 /** RFC 6750: only an invalid or expired token is worth a refresh. */
 export function isInvalidTokenChallenge(res: Response): boolean {
@@ -68,8 +83,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     options.onConnectivity?.(up);
   }
 
-  async function send(method: Method, path: string, body: unknown, token: string | null, signal?: AbortSignal): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  async function send(method: Method, path: string, body: unknown, token: string | null, signal?: AbortSignal, accept = JSON_TYPES): Promise<Response> {
+    const headers: Record<string, string> = { Accept: accept };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     const controller = new AbortController();
@@ -142,13 +157,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  /** The answer to one request, once a refused access token was refreshed (once); an error answer throws. */
+  async function answer(method: Method, path: string, opts: RequestOptions, accept?: string): Promise<Response> {
     const auth = opts.auth ?? false;
     const startGeneration = generation;
     // Wait for a refresh in flight instead of sending a token we know is being replaced.
     if (auth && refreshing) await refreshing.catch(() => undefined);
     const tokenUsed = auth ? accessToken : null;
-    let res = await send(method, path, opts.body, tokenUsed, opts.signal);
+    let res = await send(method, path, opts.body, tokenUsed, opts.signal, accept);
 
     if (res.status === 401 && auth && tokenUsed !== null && isInvalidTokenChallenge(res)) {
       if (generation !== startGeneration) throw await problemFromResponse(res);
@@ -167,15 +183,26 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         throw new SessionExpiredError();
       }
       // Exactly one retry, with the new token. A second 401 is an error, never another refresh.
-      res = await send(method, path, opts.body, accessToken, opts.signal);
+      res = await send(method, path, opts.body, accessToken, opts.signal, accept);
     }
 
-    if (res.ok || opts.acceptStatuses?.includes(res.status)) return parse<T>(res);
+    if (res.ok || opts.acceptStatuses?.includes(res.status)) return res;
     throw await problemFromResponse(res);
+  }
+
+  async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+    return parse<T>(await answer(method, path, opts));
+  }
+
+  async function download(method: Method, path: string, opts: RequestOptions = {}): Promise<DownloadedFile> {
+    // Any type for the file itself; a refusal still comes as problem+json.
+    const res = await answer(method, path, opts, '*/*');
+    return { blob: await res.blob(), filename: attachmentName(res.headers.get('Content-Disposition')) };
   }
 
   return {
     request,
+    download,
     async restoreSession() {
       return refreshOnce();
     },

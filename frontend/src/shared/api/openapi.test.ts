@@ -101,6 +101,8 @@ function designDoc(): OpenApiDocument {
     type: 'object',
     properties: { type: {}, title: {}, status: {}, detail: {}, errors: { anyOf: [{ type: 'array', items: { $ref: '#/components/schemas/FieldError' } }, { type: 'null' }] } },
   };
+  const object = (props: string[]) => json({ type: 'object', properties: Object.fromEntries(props.map((p) => [p, {}])) });
+  const ranged = ['currency', 'metric', 'from', 'to', 'compare', 'meta'];
   const refused = { description: 'Unprocessable Content', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
   return {
     openapi: '3.1.0',
@@ -129,6 +131,17 @@ function designDoc(): OpenApiDocument {
       '/api/v1/jobs/{job_id}': { get: { responses: { 200: json({ $ref: '#/components/schemas/JobRecord' }) } } },
       '/api/v1/invitations/accept': { post: { ...body(['token']), responses: { 200: json({ $ref: '#/components/schemas/MyCompany' }) } } },
       ...companyPaths(),
+      '/api/v1/companies/{company_id}/analytics/overview': {
+        get: { responses: { 200: object(['currency', 'from', 'to', 'compare', 'data_through', 'metrics', 'meta']) } },
+      },
+      '/api/v1/companies/{company_id}/analytics/timeseries': { get: { responses: { 200: object([...ranged, 'grain', 'points']) } } },
+      '/api/v1/companies/{company_id}/analytics/breakdown': { get: { responses: { 200: object([...ranged, 'by', 'rows', 'others']) } } },
+      '/api/v1/companies/{company_id}/analytics/heatmap': {
+        get: { responses: { 200: object(['currency', 'metric', 'from', 'to', 'days', 'cells', 'meta']) } },
+      },
+      '/api/v1/companies/{company_id}/analytics/calendar': {
+        get: { responses: { 200: object(['currency', 'year', 'months', 'last_month', 'last_day']) } },
+      },
     },
   } as OpenApiDocument;
 }

@@ -1,6 +1,8 @@
 import type { paths } from './schema.gen';
 import type {
   AcceptInvitationRequest,
+  Breakdown,
+  Calendar,
   ChangePasswordRequest,
   Company,
   CompanyCreate,
@@ -10,6 +12,7 @@ import type {
   EmailRequest,
   FieldError,
   Health,
+  Heatmap,
   Invitation,
   InvitationCreate,
   InvitationList,
@@ -22,10 +25,12 @@ import type {
   Member,
   MemberList,
   MyCompany,
+  Overview,
   PasswordResetConfirmRequest,
   PingRequest,
   RegisterRequest,
   RoleChange,
+  Timeseries,
   TokenPair,
   UpdateMeRequest,
   User,
@@ -189,6 +194,33 @@ export const operations = {
     method: 'DELETE', path: '/companies/{company_id}/invitations/{invitation_id}', auth: true, status: 204,
     response: null, request: null,
   },
+  // The dashboard (features/dashboard): the analytics reads (and `locations`, which its filter lists).
+  analyticsOverview: {
+    method: 'GET', path: '/companies/{company_id}/analytics/overview', auth: true, status: 200, request: null,
+    response: {
+      currency: true, from: true, to: true, compare: true, data_through: true, metrics: true, meta: true,
+    } satisfies Fields<Overview>,
+  },
+  analyticsTimeseries: {
+    method: 'GET', path: '/companies/{company_id}/analytics/timeseries', auth: true, status: 200, request: null,
+    response: {
+      currency: true, metric: true, grain: true, from: true, to: true, compare: true, points: true, meta: true,
+    } satisfies Fields<Timeseries>,
+  },
+  analyticsBreakdown: {
+    method: 'GET', path: '/companies/{company_id}/analytics/breakdown', auth: true, status: 200, request: null,
+    response: {
+      currency: true, metric: true, by: true, from: true, to: true, compare: true, rows: true, others: true, meta: true,
+    } satisfies Fields<Breakdown>,
+  },
+  analyticsHeatmap: {
+    method: 'GET', path: '/companies/{company_id}/analytics/heatmap', auth: true, status: 200, request: null,
+    response: { currency: true, metric: true, from: true, to: true, days: true, cells: true, meta: true } satisfies Fields<Heatmap>,
+  },
+  analyticsCalendar: {
+    method: 'GET', path: '/companies/{company_id}/analytics/calendar', auth: true, status: 200, request: null,
+    response: { currency: true, year: true, months: true, last_month: true, last_day: true } satisfies Fields<Calendar>,
+  },
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;
@@ -209,6 +241,8 @@ export type BodyOf<N extends OperationName> =
 export type AnswerOf<N extends OperationName> = Spec<N> extends { responses: infer R }
   ? Json<R[Op<N>['status'] & keyof R]>
   : never;
+/** The query parameters of an operation (never when it takes none). */
+export type QueryOf<N extends OperationName> = Spec<N> extends { parameters: { query?: infer Q } } ? Q : never;
 /** The path parameters of an operation ({} when it has none). */
 export type ParamsOf<N extends OperationName> = Spec<N> extends { parameters: { path: infer P } } ? P : never;
 

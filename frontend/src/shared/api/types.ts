@@ -61,3 +61,16 @@ export interface Problem extends Pick<Schemas['Problem'], 'type' | 'title' | 'st
   instance?: string;
   errors?: FieldError[];
 }
+
+// The dashboard (analytics answers, DESIGN.md "Analytics").
+export type Overview = Schemas['Overview'];
+export type Timeseries = Schemas['Timeseries'];
+export type Breakdown = Schemas['Breakdown'];
+export type BreakdownRow = Schemas['Row'];
+export type BreakdownOthers = Schemas['Others'];
+export type Heatmap = Schemas['Heatmap'];
+export type Calendar = Schemas['Calendar'];
+export type CalendarMonth = Schemas['CalendarMonth'];
+export type AnalyticsMeta = Schemas['Meta'];
+export type Metric = Timeseries['metric'];
+export type Grain = Timeseries['grain'];

@@ -3,6 +3,7 @@ import { onboardingEn } from '@/features/onboarding/messages';
 import { settingsEn } from '@/features/settings/messages';
 import { teamEn } from '@/features/team/messages';
 import { companiesEn } from '../companies/messages';
+import { dashboardEn } from '@/features/dashboard/messages';
 import type { Dictionary } from './es';
 
 export const en: Dictionary = {
@@ -229,4 +230,5 @@ export const en: Dictionary = {
   ...onboardingEn,
   ...settingsEn,
   ...teamEn,
+  ...dashboardEn,
 };

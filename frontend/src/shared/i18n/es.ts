@@ -4,6 +4,7 @@ import { settingsEs } from '@/features/settings/messages';
 import { teamEs } from '@/features/team/messages';
 import { companiesEs } from '../companies/messages';
 
+import { dashboardEs } from '@/features/dashboard/messages';
 /** Spanish (Chile): the reference dictionary. Every other language must have exactly these keys. */
 export const es = {
   'app.name': 'Ayni',
@@ -230,6 +231,7 @@ export const es = {
   ...onboardingEs,
   ...settingsEs,
   ...teamEs,
+  ...dashboardEs,
 } as const;
 
 export type MessageKey = keyof typeof es;

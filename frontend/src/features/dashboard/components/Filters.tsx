@@ -1,0 +1,116 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import { useId } from 'react';
+import type { LocationList, Metric } from '@/shared/api/types';
+import { describeError } from '@/shared/forms/form';
+import { useI18n } from '@/shared/i18n/i18n';
+import { Alert } from '@/shared/ui/Alert';
+import type { Range } from '../period';
+import { COMPARES, METRICS, type View } from '../view';
+import { PeriodPicker } from './PeriodPicker';
+
+interface FiltersProps {
+  view: View;
+  range: Range;
+  locations: UseQueryResult<LocationList>;
+  onChange: (change: Partial<View>) => void;
+}
+
+/** What the page shows: period, locations, comparison and metric. Every change lands in the URL. */
+export function Filters({ view, range, locations, onChange }: FiltersProps) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <section className="card dash-filters" aria-label={t('dashboard.filters')}>
+      <PeriodPicker period={view.period} range={range} onChange={(period) => onChange({ period })} />
+      <LocationsFilter selected={view.locations} read={locations} onChange={(ids) => onChange({ locations: ids })} />
+      <div className="dash-field">
+        <label htmlFor={`${id}-compare`}>{t('dashboard.compare')}</label>
+        <select id={`${id}-compare`} value={view.compare} onChange={(e) => onChange({ compare: e.target.value as View['compare'] })}>
+          {COMPARES.map((compare) => (
+            <option key={compare} value={compare}>
+              {t(`dashboard.compare.${compare}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="dash-field">
+        <label htmlFor={`${id}-metric`}>{t('dashboard.metric')}</label>
+        <select id={`${id}-metric`} value={view.metric} onChange={(e) => onChange({ metric: e.target.value as Metric })}>
+          {METRICS.map((metric) => (
+            <option key={metric} value={metric}>
+              {t(`dashboard.metric.${metric}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </section>
+  );
+}
+
+interface LocationsFilterProps {
+  selected: string[];
+  read: UseQueryResult<LocationList>;
+  onChange: (ids: string[]) => void;
+}
+
+/**
+ * Which locations to add up: every box ticked means all of them (the URL then names none). Archived locations
+ * stay listed, marked: their past sales still count. A company with one location has nothing to choose.
+ */
+function LocationsFilter({ selected, read, onChange }: LocationsFilterProps) {
+  const { t } = useI18n();
+  const id = useId();
+  const items = read.data?.items ?? [];
+  if (read.isError) {
+    return (
+      <Alert message={describeError(read.error, t)}>
+        <button type="button" className="button" onClick={() => void read.refetch()}>
+          {t('banner.retry')}
+        </button>
+      </Alert>
+    );
+  }
+  if (items.length <= 1) return null;
+  const all = items.map((location) => location.id);
+  const chosen = all.filter((id) => selected.includes(id));
+  const ticked = new Set(chosen.length ? chosen : all);
+  const toggle = (id: string) => {
+    const next = new Set(ticked);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    onChange(next.size === all.length ? [] : all.filter((one) => next.has(one)));
+  };
+  return (
+    <div className="dash-field">
+      <span className="dash-locations__label" id={`${id}-label`}>
+        {t('dashboard.locations')}
+      </span>
+      <details className="dash-locations">
+        <summary aria-describedby={`${id}-label`}>
+          {chosen.length ? t('dashboard.locations.some', { n: chosen.length, total: all.length }) : t('dashboard.locations.all')}
+        </summary>
+        <fieldset>
+          <legend className="visually-hidden">{t('dashboard.locations')}</legend>
+          {items.map((location) => (
+            <label key={location.id} className="dash-check">
+              <input
+                type="checkbox"
+                checked={ticked.has(location.id)}
+                // The last ticked box stays: no location at all would be an empty page.
+                disabled={ticked.size === 1 && ticked.has(location.id)}
+                onChange={() => toggle(location.id)}
+              />
+              {location.name}
+              {location.archived_at ? <span className="muted"> {t('dashboard.locations.archived')}</span> : null}
+            </label>
+          ))}
+          {chosen.length ? (
+            <button type="button" className="button dash-button" onClick={() => onChange([])}>
+              {t('dashboard.locations.showAll')}
+            </button>
+          ) : null}
+        </fieldset>
+      </details>
+    </div>
+  );
+}
