@@ -66,4 +66,17 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   ...boundaries,
+  {
+    // The dictionaries gather each feature's texts (features/<name>/messages.ts, plain objects): the one way
+    // shared/ reaches into features/.
+    files: ['src/shared/i18n/es.ts', 'src/shared/i18n/en.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^@/(features/(?![\\w-]+/messages$)|app(/|$))', message: SHARED_RULE },
+          { regex: '^(\\.\\./){2}(features|app)(/|$)', message: SHARED_RULE },
+        ],
+      }],
+    },
+  },
 );

@@ -7,6 +7,8 @@ import { ResetPassword } from '@/features/auth/pages/ResetPassword';
 import { SignIn } from '@/features/auth/pages/SignIn';
 import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
 import { Home } from '@/features/home/pages/Home';
+import { ImportDetail } from '@/features/imports/pages/ImportDetail';
+import { Imports } from '@/features/imports/pages/Imports';
 import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
 import { Status } from '@/features/status/pages/Status';
 import { CompanyScope } from '@/shared/companies/current';
@@ -24,7 +26,10 @@ export function AppRoutes() {
           <Route index element={<Home />} />
           <Route path="account" element={<Account />} />
           {/* One company's pages: /c/:companyId/... (dashboard, imports, settings, team). */}
-          <Route path="c/:companyId" element={<CompanyScope />}></Route>
+          <Route path="c/:companyId" element={<CompanyScope />}>
+            <Route path="imports" element={<Imports />} />
+            <Route path="imports/:importId" element={<ImportDetail />} />
+          </Route>
         </Route>
         <Route element={<PublicOnly />}>
           <Route path="sign-in" element={<SignIn />} />

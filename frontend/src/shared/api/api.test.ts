@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { apiBaseUrl, fillPath } from './api';
+import { apiBaseUrl, fillPath, operationPath, queryString } from './api';
 
 describe('api', () => {
   it('takes the API base URL from VITE_API_URL, default same origin', () => {
@@ -19,5 +19,21 @@ describe('fillPath', () => {
     expect(fillPath('/jobs/{job_id}', { job_id: 'a b/c' })).toBe('/jobs/a%20b%2Fc');
     expect(fillPath('/auth/me', undefined)).toBe('/auth/me');
     expect(() => fillPath('/jobs/{job_id}', {})).toThrow('no value for {job_id} in /jobs/{job_id}');
+  });
+});
+
+describe('queries', () => {
+  it('writes each value, repeats a list, leaves out what is not given', () => {
+    expect(queryString({ limit: 20, cursor: undefined, allow_duplicate: true, location: ['a', 'b'], x: null })).toBe(
+      '?limit=20&allow_duplicate=true&location=a&location=b',
+    );
+    expect(queryString({})).toBe('');
+    expect(queryString(undefined)).toBe('');
+    expect(queryString({ filename: 'ventas octubre ñ.csv' })).toBe('?filename=ventas+octubre+%C3%B1.csv');
+  });
+
+  it('an operation’s URL: its path filled, its query appended', () => {
+    expect(operationPath('importList', { company_id: 'c1' }, { limit: 20 })).toBe('/companies/c1/imports?limit=20');
+    expect(operationPath('me')).toBe('/auth/me');
   });
 });

@@ -293,4 +293,62 @@ describe('api client', () => {
     expect(await api.request('GET', '/x')).toEqual({ hi: 1 });
     expect(spy).toHaveBeenCalledOnce();
   });
+
+  it('answers a file as a Blob when asked, with a fitting Accept', async () => {
+    const { fetch, calls } = fakeFetch((call) =>
+      call.url === '/rejected.csv' ? new Response('Fila,Motivo\n2,x\n', { status: 200, headers: { 'Content-Type': 'text/csv' } }) : json(200, {}),
+    );
+    const accepts: (string | null)[] = [];
+    const api = createApiClient({
+      baseUrl: '',
+      fetch: (input, init) => {
+        accepts.push(new Headers(init?.headers).get('Accept'));
+        return fetch(input, init);
+      },
+      locks: null,
+    });
+    const blob = await api.request<Blob>('GET', '/rejected.csv', { responseType: 'blob' });
+    expect(await blob.text()).toBe('Fila,Motivo\n2,x\n');
+    await api.request('GET', '/answer');
+    expect(accepts).toEqual(['*/*', 'application/json, application/problem+json']);
+    expect(calls).toHaveLength(2);
+  });
 });
+
+describe('api client over a transport of the caller (requestWith)', () => {
+  /** A transport that answers as the token server does, recording the URL and token of each attempt. */
+  function transport(server: ReturnType<typeof tokenServer>) {
+    const attempts: { url: string; token: string | null }[] = [];
+    const attempt = async (url: string, token: string | null) => {
+      attempts.push({ url, token });
+      return server.fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    };
+    return { attempt, attempts };
+  }
+
+  it('sends to the base URL with the token, refreshes on 401 invalid_token and retries once', async () => {
+    const server = tokenServer();
+    const api = createApiClient({ baseUrl: '/api/v1', fetch: server.fetch, locks: null });
+    api.setTokens({ ...pair(0), access_token: 'stale' } as never);
+    const { attempt, attempts } = transport(server);
+    expect(await api.requestWith('/uploads', attempt, { auth: true })).toEqual({ ok: '/api/v1/uploads' });
+    expect(attempts).toEqual([
+      { url: '/api/v1/uploads', token: 'stale' },
+      { url: '/api/v1/uploads', token: 'access-2' },
+    ]);
+  });
+
+  it('reads an error answer as a problem, and reports the API down on a NetworkError, up on an answer', async () => {
+    const states: boolean[] = [];
+    const api = createApiClient({ baseUrl: '', fetch: tokenServer().fetch, locks: null, onConnectivity: (up) => states.push(up) });
+    const refused = async () => json(413, { type: 'https://ayni.app/problems/body-too-large', title: 'Too large', status: 413 });
+    await expect(api.requestWith('/u', refused)).rejects.toMatchObject({ status: 413, slug: 'body-too-large' });
+    await expect(api.requestWith('/u', async () => Promise.reject(new NetworkError('offline')))).rejects.toBeInstanceOf(NetworkError);
+    const gateway = async () => new Response('<html>', { status: 502, headers: { 'Content-Type': 'text/html' } });
+    await expect(api.requestWith('/u', gateway)).rejects.toMatchObject({ kind: 'bad-gateway' });
+    const abort = async () => Promise.reject(new DOMException('cancelled', 'AbortError'));
+    await expect(api.requestWith('/u', abort)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(states).toEqual([true, false, false]);
+  });
+});
+

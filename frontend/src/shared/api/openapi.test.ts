@@ -23,6 +23,35 @@ describe('the API the app calls matches frontend/openapi.json', () => {
   });
 });
 
+/** DESIGN.md "Sales imports": what the imports feature calls (and the company's locations and members it reads). */
+function importPaths(): NonNullable<OpenApiDocument['paths']> {
+  const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+  const object = (props: string[]) => ({ type: 'object', properties: Object.fromEntries(props.map((p) => [p, {}])) });
+  const record = json(
+    object([
+      'id', 'filename', 'media_type', 'bytes', 'sha256', 'status', 'mode', 'progress', 'preview', 'summary', 'errors',
+      'created_by', 'created_at', 'started_at', 'finished_at', 'file_kept',
+    ]),
+  );
+  const corrections = ['mapping', 'formats', 'locations', 'location_id', 'mode'];
+  const items = json(object(['items']));
+  return {
+    '/api/v1/companies/{company_id}/imports': {
+      get: { responses: { 200: json(object(['items', 'next_cursor'])) } },
+      post: { requestBody: { content: { 'text/csv': { schema: { type: 'string' } } } }, responses: { 201: record } },
+    },
+    '/api/v1/companies/{company_id}/imports/{import_id}': { get: { responses: { 200: record } }, delete: { responses: { 202: record } } },
+    '/api/v1/companies/{company_id}/imports/{import_id}/start': {
+      post: { requestBody: json({ ...object(corrections), required: [] }), responses: { 202: record } },
+    },
+    '/api/v1/companies/{company_id}/imports/{import_id}/rejected.csv': {
+      get: { responses: { 200: { description: 'OK', content: { 'text/csv': { schema: { type: 'string' } } } } } },
+    },
+    '/api/v1/companies/{company_id}/locations': { get: { responses: { 200: items } } },
+    '/api/v1/companies/{company_id}/members': { get: { responses: { 200: items } } },
+  };
+}
+
 /** A document written from DESIGN.md, to prove the checker catches drift. */
 function designDoc(): OpenApiDocument {
   const user = { type: 'object', properties: { id: {}, email: {}, full_name: {}, email_verified: {}, created_at: {} } };
@@ -83,6 +112,7 @@ function designDoc(): OpenApiDocument {
         get: { responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/MyCompany' } } } }) } },
       },
       '/api/v1/invitations/accept': { post: { ...body(['token']), responses: { 200: json({ $ref: '#/components/schemas/MyCompany' }) } } },
+      ...importPaths(),
     },
   } as OpenApiDocument;
 }

@@ -6,12 +6,17 @@ import type {
   EmailRequest,
   FieldError,
   Health,
+  ImportPage,
+  ImportRecord,
   Job,
+  LocationList,
+  MemberList,
   LoginRequest,
   MyCompany,
   PasswordResetConfirmRequest,
   PingRequest,
   RegisterRequest,
+  StartImport,
   TokenPair,
   UpdateMeRequest,
   User,
@@ -52,6 +57,12 @@ const job: Fields<Job> = {
 const myCompany: Fields<MyCompany> = {
   id: true, name: true, rut: true, industry: true, country: true, timezone: true, currency: true,
   benchmarking_opt_in: true, created_at: true, updated_at: true, role: true,
+};
+
+const importRecord: Fields<ImportRecord> = {
+  id: true, filename: true, media_type: true, bytes: true, sha256: true, status: true, mode: true, progress: true,
+  preview: true, summary: true, errors: true, created_by: true, created_at: true, started_at: true, finished_at: true,
+  file_kept: true,
 };
 
 /**
@@ -107,6 +118,39 @@ export const operations = {
     method: 'POST', path: '/invitations/accept', auth: true, status: 200, response: myCompany,
     request: { token: true } satisfies Fields<AcceptInvitationRequest>,
   },
+  // Sales imports (features/imports): upload (the file is the body, sent by `upload`), review, start, history, undo.
+  uploadImport: {
+    method: 'POST', path: '/companies/{company_id}/imports', auth: true, status: 201, request: null, response: importRecord,
+  },
+  importList: {
+    method: 'GET', path: '/companies/{company_id}/imports', auth: true, status: 200, request: null,
+    response: { items: true, next_cursor: true } satisfies Fields<ImportPage>,
+  },
+  importRecord: {
+    method: 'GET', path: '/companies/{company_id}/imports/{import_id}', auth: true, status: 200, request: null,
+    response: importRecord,
+  },
+  startImport: {
+    method: 'POST', path: '/companies/{company_id}/imports/{import_id}/start', auth: true, status: 202,
+    request: { mapping: true, formats: true, locations: true, location_id: true, mode: true } satisfies Fields<StartImport>,
+    response: importRecord,
+  },
+  undoImport: {
+    method: 'DELETE', path: '/companies/{company_id}/imports/{import_id}', auth: true, status: 202, request: null,
+    response: importRecord,
+  },
+  rejectedRows: {
+    method: 'GET', path: '/companies/{company_id}/imports/{import_id}/rejected.csv', auth: true, status: 200,
+    request: null, response: null,
+  },
+  locations: {
+    method: 'GET', path: '/companies/{company_id}/locations', auth: true, status: 200, request: null,
+    response: { items: true } satisfies Fields<LocationList>,
+  },
+  members: {
+    method: 'GET', path: '/companies/{company_id}/members', auth: true, status: 200, request: null,
+    response: { items: true } satisfies Fields<MemberList>,
+  },
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;
@@ -127,6 +171,8 @@ export type BodyOf<N extends OperationName> =
 export type AnswerOf<N extends OperationName> = Spec<N> extends { responses: infer R }
   ? Json<R[Op<N>['status'] & keyof R]>
   : never;
+/** The query parameters of an operation (never when it has none). */
+export type QueryOf<N extends OperationName> = Spec<N> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 /** The path parameters of an operation ({} when it has none). */
 export type ParamsOf<N extends OperationName> = Spec<N> extends { parameters: { path: infer P } } ? P : never;
 

@@ -1,3 +1,4 @@
+import { importsEn } from '@/features/imports/messages';
 import type { Dictionary } from './es';
 
 export const en: Dictionary = {
@@ -78,6 +79,10 @@ export const en: Dictionary = {
   'problem.rutTaken': 'A company with this RUT already exists. Check the number.',
   'problem.codeTaken': 'Another location of this company already has this code. Choose another.',
   'problem.lastOwner': 'The company must keep at least one owner: make another member an owner first.',
+  'problem.duplicateImport': 'You uploaded this same file before.',
+  'problem.emptyFile': 'The file is empty. Choose the file your point of sale exported.',
+  'problem.importNotReady': 'This import is no longer waiting for review: someone may have started or discarded it. See its status.',
+  'problem.importBusy': 'This import is being processed. Wait until it is done and try again.',
   'problem.alreadyMember': 'This person is already a member of the company.',
   'problem.wrongAccount': 'This invitation is for another email address. Sign in with that account.',
   'fieldError.invalidRut': 'Enter a valid RUT, for example 12.345.678-5.',
@@ -89,6 +94,7 @@ export const en: Dictionary = {
   'banner.offline': 'We cannot reach the Ayni server. It may be down or slow.',
   'banner.retry': 'Retry',
   'banner.retrying': 'Retrying…',
+  'action.cancel': 'Cancel',
 
   'signIn.title': 'Sign in to Ayni',
   'signIn.submit': 'Sign in',
@@ -224,4 +230,5 @@ export const en: Dictionary = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is nothing at {path}. The link may be mistyped or the page may have moved.',
   'notFound.home': 'Back to home',
+  ...importsEn,
 };
