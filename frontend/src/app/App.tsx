@@ -10,6 +10,8 @@ import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
 import { Companies } from '@/features/home/pages/Companies';
 import { DashboardSkeleton } from '@/features/dashboard/components/Skeleton';
 import { Home } from '@/features/home/pages/Home';
+import { ImportDetail } from '@/features/imports/pages/ImportDetail';
+import { Imports } from '@/features/imports/pages/Imports';
 import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
 import { NewCompany } from '@/features/onboarding/pages/NewCompany';
 import { Start } from '@/features/onboarding/pages/Start';
@@ -62,6 +64,10 @@ export function AppRoutes() {
               <Route path="settings" element={<Settings />} />
             </Route>
             <Route index element={<DashboardRoute />} />
+            <Route element={<RequireRight right="import" />}>
+              <Route path="imports" element={<Imports />} />
+              <Route path="imports/:importId" element={<ImportDetail />} />
+            </Route>
           </Route>
         </Route>
         <Route element={<PublicOnly />}>

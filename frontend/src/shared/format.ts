@@ -91,3 +91,14 @@ export function formatWeekday(weekday: number, locale: string): string {
   // 1 January 2024 was a Monday.
   return dateFormat(locale, { weekday: 'short' }).format(new Date(Date.UTC(2024, 0, weekday)));
 }
+
+/** A local date ("2025-10-31", no time zone) as a UTC instant, so no zone of the browser's shifts its day. */
+function dayInstant(day: string): number {
+  const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
+  return Date.UTC(year, month - 1, date);
+}
+
+/** Local dates from one to another, as the language writes a range ("1–31 de octubre de 2025"; one day alone). */
+export function formatDayRange(from: string, to: string, locale: string): string {
+  return dateFormat(locale, { dateStyle: 'long' }).formatRange(dayInstant(from), dayInstant(to));
+}

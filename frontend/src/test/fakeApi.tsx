@@ -13,8 +13,10 @@ export interface FakeRequest {
   path: string;
   body: Record<string, unknown> | null;
   auth: string | null;
-  /** The query string (`location` may repeat: `query.getAll('location')`). */
+  /** The query string's parameters. */
   query: URLSearchParams;
+  /** A body that is not JSON (a file sent by XMLHttpRequest), with its Content-Type. */
+  file?: { body: Blob; contentType: string | null };
 }
 export type Handler = (req: FakeRequest) => Response | Promise<Response>;
 
@@ -55,6 +57,79 @@ export function fakeApi(routes: Record<string, Handler>) {
   });
   vi.stubGlobal('fetch', fetch);
   return { calls, count: (key: string) => calls.filter((c) => `${c.method} ${c.path}` === key).length };
+}
+
+/**
+ * Stubs XMLHttpRequest (uploads, whose progress fetch cannot report) with the same "METHOD /path" handlers. Each
+ * upload reports half of its bytes sent, then waits for `release()` when `hold` is set, then all of them, then the
+ * handler's answer. Unknown: 404.
+ */
+export function fakeXhr(routes: Record<string, Handler>, { hold = false } = {}) {
+  const calls: FakeRequest[] = [];
+  const waiting: (() => void)[] = [];
+  class FakeXMLHttpRequest {
+    upload: { onprogress: ((event: Pick<ProgressEvent, 'loaded' | 'total' | 'lengthComputable'>) => void) | null } = { onprogress: null };
+    onload: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    onabort: (() => void) | null = null;
+    status = 0;
+    statusText = '';
+    responseText = '';
+    private method = 'GET';
+    private url = '';
+    private aborted = false;
+    private readonly headers = new Headers();
+    private answerHeaders = new Headers();
+
+    open(method: string, url: string) {
+      this.method = method;
+      this.url = url;
+    }
+    setRequestHeader(name: string, value: string) {
+      this.headers.set(name, value);
+    }
+    getAllResponseHeaders() {
+      return [...this.answerHeaders].map(([name, value]) => `${name}: ${value}`).join('\r\n');
+    }
+    abort() {
+      this.aborted = true;
+      this.onabort?.();
+    }
+    send(body: Blob) {
+      const url = new URL(this.url, 'http://localhost');
+      const path = url.pathname.replace(/^\/api\/v1/, '');
+      const req: FakeRequest = {
+        method: this.method,
+        path,
+        body: null,
+        auth: this.headers.get('Authorization'),
+        query: url.searchParams,
+        file: { body, contentType: this.headers.get('Content-Type') },
+      };
+      calls.push(req);
+      const progress = (loaded: number) => this.upload.onprogress?.({ loaded, total: body.size, lengthComputable: true });
+      void (async () => {
+        await Promise.resolve();
+        progress(Math.floor(body.size / 2));
+        if (hold) await new Promise<void>((resolve) => waiting.push(resolve));
+        if (this.aborted) return;
+        progress(body.size);
+        const handler = routes[`${req.method} ${path}`];
+        const res = await (handler ? handler(req) : problem(404));
+        this.status = res.status;
+        this.statusText = res.statusText;
+        this.responseText = await res.text();
+        this.answerHeaders = res.headers;
+        this.onload?.();
+      })();
+    }
+  }
+  vi.stubGlobal('XMLHttpRequest', FakeXMLHttpRequest);
+  return {
+    calls,
+    /** Lets the uploads held at half way go on. */
+    release: () => waiting.splice(0).forEach((resolve) => resolve()),
+  };
 }
 
 /** Routes of a signed-in session (cookie refresh works, /me answers). */

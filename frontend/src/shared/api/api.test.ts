@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { apiBaseUrl, fillPath, queryString } from './api';
+import { apiBaseUrl, fillPath, operationPath, queryString } from './api';
 
 describe('api', () => {
   it('takes the API base URL from VITE_API_URL, default same origin', () => {
@@ -22,11 +22,18 @@ describe('fillPath', () => {
   });
 });
 
-describe('queryString', () => {
-  it('writes the given parameters in order, repeats lists and leaves out absent ones', () => {
-    expect(queryString({ from: '2026-11-01', location: ['b', 'a'], limit: 10, metric: undefined })).toBe('?from=2026-11-01&location=b&location=a&limit=10');
-    expect(queryString({ name: 'a b&c' })).toBe('?name=a+b%26c');
-    expect(queryString({ location: [] })).toBe('');
+describe('queries', () => {
+  it('writes each value, repeats a list, leaves out what is not given', () => {
+    expect(queryString({ limit: 20, cursor: undefined, allow_duplicate: true, location: ['a', 'b'], x: null })).toBe(
+      '?limit=20&allow_duplicate=true&location=a&location=b',
+    );
+    expect(queryString({})).toBe('');
     expect(queryString(undefined)).toBe('');
+    expect(queryString({ filename: 'ventas octubre ñ.csv' })).toBe('?filename=ventas+octubre+%C3%B1.csv');
+  });
+
+  it('an operation’s URL: its path filled, its query appended', () => {
+    expect(operationPath('importList', { company_id: 'c1' }, { limit: 20 })).toBe('/companies/c1/imports?limit=20');
+    expect(operationPath('me')).toBe('/auth/me');
   });
 });

@@ -1,5 +1,6 @@
 import { createApiClient, type ApiClient, type DownloadedFile } from './client';
 import { connectivity } from './connectivity';
+import { xhrAttempt } from './xhr';
 import { operations, type AnswerOf, type BodyOf, type OperationName, type ParamsOf, type QueryOf } from './operations';
 
 const API_PATH = '/api/v1';
@@ -39,18 +40,22 @@ export function fillPath(path: string, params: Record<string, string> | undefine
   });
 }
 
-/** A value of a query string: absent, one value, or a repeated parameter (`location=a&location=b`). */
-type QueryValue = string | number | readonly string[] | undefined;
+type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
-/** `?name=value&...` from query parameters, in their order, leaving out absent ones; '' when none is given. */
+/** `?a=1&b=x&b=y` from a query's values (arrays repeat their name; null and undefined are left out); "" when none. */
 export function queryString(query: Record<string, QueryValue> | undefined): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    for (const one of typeof value === 'object' ? value : [value]) search.append(name, String(one));
+    if (value === null || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(name, String(item));
   }
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** The URL of one operation under the API base URL: its path holes filled, its query appended. */
+export function operationPath(name: OperationName, params?: Record<string, string>, query?: Record<string, QueryValue>): string {
+  return fillPath(operations[name].path, params) + queryString(query);
 }
 
 type CallOptions<N extends OperationName> = {
@@ -66,15 +71,13 @@ type CallOptions<N extends OperationName> = {
       : { query: QueryOf<N> }) &
   (undefined extends BodyOf<N> ? { body?: BodyOf<N> } : { body: BodyOf<N> });
 
-/** What locates a call, whichever operation it is. */
-interface Target {
+/** The options of any call, as the functions below read them once the compiler has checked them. */
+interface UntypedCallOptions {
+  body?: unknown;
   params?: Record<string, string>;
   query?: Record<string, QueryValue>;
-}
-
-/** The URL of one call: its path holes filled and its query appended. */
-function url(name: OperationName, { params, query }: Target = {}): string {
-  return fillPath(operations[name].path, params) + queryString(query);
+  signal?: AbortSignal;
+  acceptStatuses?: number[];
 }
 
 /**
@@ -87,20 +90,47 @@ export function call<N extends OperationName>(
   ...[options]: Partial<CallOptions<N>> extends CallOptions<N> ? [CallOptions<N>?] : [CallOptions<N>]
 ): Promise<AnswerOf<N>> {
   const op = operations[name];
-  const { body, signal, acceptStatuses } = (options ?? {}) as CallOptions<N>;
-  return client.request<AnswerOf<N>>(op.method, url(name, options as Target | undefined), { body, auth: op.auth, signal, acceptStatuses });
+  const { body, params, query, signal, acceptStatuses } = (options ?? {}) as UntypedCallOptions;
+  return client.request<AnswerOf<N>>(op.method, operationPath(name, params, query), { body, auth: op.auth, signal, acceptStatuses });
 }
 
 /**
- * One call of `operations` whose answer is a file (`?format=csv`): fetched through the client, so the access
- * token travels in the Authorization header as on every call, never in a URL.
+ * The file an operation answers (a CSV), as a Blob, fetched with the session's token like any call: a download
+ * link with the token in its URL would leak it to logs and history.
  */
 export function download<N extends OperationName>(
   name: N,
-  options: Omit<CallOptions<N>, 'acceptStatuses' | 'body'>,
+  ...[options]: Partial<CallOptions<N>> extends CallOptions<N> ? [CallOptions<N>?] : [CallOptions<N>]
 ): Promise<DownloadedFile> {
   const op = operations[name];
-  return client.download(op.method, url(name, options as Target), { auth: op.auth, signal: options.signal });
+  const { params, query, signal } = (options ?? {}) as UntypedCallOptions;
+  return client.request<DownloadedFile>(op.method, operationPath(name, params, query), {
+    auth: op.auth,
+    signal,
+    responseType: 'file',
+  });
+}
+
+export interface UploadOptions {
+  /** The body's media type, which the API reads the file by. */
+  contentType: string;
+  /** Bytes sent so far, of the whole file (a progress bar). */
+  onProgress?: (sent: number, total: number) => void;
+}
+
+/**
+ * A call whose body is a file, sent over XMLHttpRequest so that its progress shows; the token, the refresh, the
+ * errors and the answer are the client's, as for `call`.
+ */
+export function upload<N extends OperationName>(
+  name: N,
+  file: Blob,
+  { contentType, onProgress, ...options }: CallOptions<N> & UploadOptions,
+): Promise<AnswerOf<N>> {
+  const op = operations[name];
+  const { params, query, signal, acceptStatuses } = options as UntypedCallOptions;
+  const attempt = xhrAttempt({ method: op.method, body: file, contentType, onProgress, signal });
+  return client.requestWith<AnswerOf<N>>(operationPath(name, params, query), attempt, { auth: op.auth, acceptStatuses });
 }
 
 /** Does the API answer? (the connectivity banner's "retry"; GET /health, whatever its verdict). */

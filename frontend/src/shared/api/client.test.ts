@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
-import { attachmentName, createApiClient, isInvalidTokenChallenge } from './client';
+import { attachmentName, createApiClient, isInvalidTokenChallenge, type DownloadedFile } from './client';
 import { ApiError, NetworkError, SessionExpiredError } from './problem';
 
 const pair = (n: number) => ({ access_token: `access-${n}`, refresh_token: `r-${n}`, token_type: 'bearer', expires_in: 900 });
@@ -304,7 +304,7 @@ describe('api client', () => {
     });
     const api = createApiClient({ baseUrl: '/api/v1', fetch: csv.fetch, locks: null });
     api.setTokens({ ...pair(0), access_token: 'stale' } as never);
-    const file = await api.download('GET', '/x?format=csv', { auth: true });
+    const file = await api.request<DownloadedFile>('GET', '/x?format=csv', { auth: true, responseType: 'file' });
     expect(file.filename).toBe('ayni-revenue-2026-11-01-2026-11-30.csv');
     expect(await file.blob.text()).toBe('period_start,value,previous\n2026-11-01,10,\n');
     expect(csv.calls.map((c) => `${c.method} ${c.url} ${c.auth}`)).toEqual([
@@ -317,7 +317,7 @@ describe('api client', () => {
   it('a refused download is an ApiError from its problem+json', async () => {
     const { fetch } = fakeFetch(() => json(403, { type: 'https://ayni.app/problems/forbidden', title: 'Forbidden', status: 403 }));
     const api = createApiClient({ baseUrl: '', fetch, locks: null });
-    const error = await api.download('GET', '/x?format=csv').catch((e: unknown) => e);
+    const error = await api.request('GET', '/x?format=csv', { responseType: 'file' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).slug).toBe('forbidden');
   });
@@ -328,4 +328,63 @@ describe('api client', () => {
     expect(attachmentName('attachment')).toBeNull();
     expect(attachmentName(null)).toBeNull();
   });
+
+  it('answers a file when asked, with a fitting Accept', async () => {
+    const { fetch, calls } = fakeFetch((call) =>
+      call.url === '/rejected.csv' ? new Response('Fila,Motivo\n2,x\n', { status: 200, headers: { 'Content-Type': 'text/csv' } }) : json(200, {}),
+    );
+    const accepts: (string | null)[] = [];
+    const api = createApiClient({
+      baseUrl: '',
+      fetch: (input, init) => {
+        accepts.push(new Headers(init?.headers).get('Accept'));
+        return fetch(input, init);
+      },
+      locks: null,
+    });
+    const file = await api.request<DownloadedFile>('GET', '/rejected.csv', { responseType: 'file' });
+    expect(await file.blob.text()).toBe('Fila,Motivo\n2,x\n');
+    expect(file.filename).toBeNull();
+    await api.request('GET', '/answer');
+    expect(accepts).toEqual(['*/*', 'application/json, application/problem+json']);
+    expect(calls).toHaveLength(2);
+  });
 });
+
+describe('api client over a transport of the caller (requestWith)', () => {
+  /** A transport that answers as the token server does, recording the URL and token of each attempt. */
+  function transport(server: ReturnType<typeof tokenServer>) {
+    const attempts: { url: string; token: string | null }[] = [];
+    const attempt = async (url: string, token: string | null) => {
+      attempts.push({ url, token });
+      return server.fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    };
+    return { attempt, attempts };
+  }
+
+  it('sends to the base URL with the token, refreshes on 401 invalid_token and retries once', async () => {
+    const server = tokenServer();
+    const api = createApiClient({ baseUrl: '/api/v1', fetch: server.fetch, locks: null });
+    api.setTokens({ ...pair(0), access_token: 'stale' } as never);
+    const { attempt, attempts } = transport(server);
+    expect(await api.requestWith('/uploads', attempt, { auth: true })).toEqual({ ok: '/api/v1/uploads' });
+    expect(attempts).toEqual([
+      { url: '/api/v1/uploads', token: 'stale' },
+      { url: '/api/v1/uploads', token: 'access-2' },
+    ]);
+  });
+
+  it('reads an error answer as a problem, and reports the API down on a NetworkError, up on an answer', async () => {
+    const states: boolean[] = [];
+    const api = createApiClient({ baseUrl: '', fetch: tokenServer().fetch, locks: null, onConnectivity: (up) => states.push(up) });
+    const refused = async () => json(413, { type: 'https://ayni.app/problems/body-too-large', title: 'Too large', status: 413 });
+    await expect(api.requestWith('/u', refused)).rejects.toMatchObject({ status: 413, slug: 'body-too-large' });
+    await expect(api.requestWith('/u', async () => Promise.reject(new NetworkError('offline')))).rejects.toBeInstanceOf(NetworkError);
+    const gateway = async () => new Response('<html>', { status: 502, headers: { 'Content-Type': 'text/html' } });
+    await expect(api.requestWith('/u', gateway)).rejects.toMatchObject({ kind: 'bad-gateway' });
+    const abort = async () => Promise.reject(new DOMException('cancelled', 'AbortError'));
+    await expect(api.requestWith('/u', abort)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(states).toEqual([true, false, false]);
+  });
+});
+

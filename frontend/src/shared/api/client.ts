@@ -29,7 +29,11 @@ export interface RequestOptions {
   /** Error statuses whose JSON body is still the answer (e.g. 503 from /health). */
   acceptStatuses?: readonly number[];
   signal?: AbortSignal;
+  /** How to read a 2xx answer: JSON (the default), or as a file (a CSV download: a DownloadedFile). */
+  responseType?: ResponseType;
 }
+
+export type ResponseType = 'json' | 'file';
 
 /** A file the API answered (a CSV export), and the name its Content-Disposition gives, if any. */
 export interface DownloadedFile {
@@ -37,10 +41,20 @@ export interface DownloadedFile {
   filename: string | null;
 }
 
+/**
+ * One attempt of a request over a transport of the caller's (an upload whose progress fetch cannot report):
+ * send to `url` with `token` (null: no Authorization header) and answer what the API answered as a Response.
+ * Throws NetworkError when the API cannot be reached.
+ */
+export type Attempt = (url: string, token: string | null) => Promise<Response>;
+
 export interface ApiClient {
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
-  /** The same request, its 2xx answer read as a file instead of JSON. */
-  download(method: Method, path: string, options?: Omit<RequestOptions, 'acceptStatuses'>): Promise<DownloadedFile>;
+  /**
+   * `request` over the caller's transport: the access token, its refresh and the one retry on a 401
+   * invalid_token, the connectivity report and the errors are the client's, as for any request.
+   */
+  requestWith<T>(path: string, attempt: Attempt, options?: Pick<RequestOptions, 'auth' | 'acceptStatuses' | 'responseType'>): Promise<T>;
   /** Silent refresh through the HttpOnly cookie; true when a session is restored. Never signs out. */
   restoreSession(): Promise<boolean>;
   /** Keeps the access token of a fresh sign-in (in memory only). */
@@ -83,8 +97,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     options.onConnectivity?.(up);
   }
 
-  async function send(method: Method, path: string, body: unknown, token: string | null, signal?: AbortSignal, accept = JSON_TYPES): Promise<Response> {
-    const headers: Record<string, string> = { Accept: accept };
+  /** An answer reached us: the API is up, unless a gateway in front of it says it is not (502/504, not ours). */
+  function answered(res: Response): Response {
+    const gatewayDown = (res.status === 502 || res.status === 504) && !(res.headers.get('Content-Type') ?? '').includes('json');
+    connectivity(!gatewayDown);
+    if (gatewayDown) throw new NetworkError('bad-gateway');
+    return res;
+  }
+
+  async function send(
+    method: Method,
+    path: string,
+    body: unknown,
+    token: string | null,
+    signal?: AbortSignal,
+    responseType: ResponseType = 'json',
+  ): Promise<Response> {
+    // Any type for a file; a refusal still comes as problem+json.
+    const headers: Record<string, string> = { Accept: responseType === 'json' ? JSON_TYPES : '*/*' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
     const controller = new AbortController();
@@ -103,10 +133,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         credentials: 'include',
         signal: controller.signal,
       });
-      const gatewayDown = (res.status === 502 || res.status === 504) && !(res.headers.get('Content-Type') ?? '').includes('json');
-      connectivity(!gatewayDown);
-      if (gatewayDown) throw new NetworkError('bad-gateway');
-      return res;
+      return answered(res);
     } catch (error) {
       if (error instanceof NetworkError) throw error;
       if (signal?.aborted) throw error;
@@ -145,7 +172,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return refreshing;
   }
 
-  async function parse<T>(res: Response): Promise<T> {
+  async function parse<T>(res: Response, responseType: ResponseType = 'json'): Promise<T> {
+    if (responseType === 'file') {
+      const file: DownloadedFile = { blob: await res.blob(), filename: attachmentName(res.headers.get('Content-Disposition')) };
+      return file as T;
+    }
     if (res.status === 204 || res.status === 202 || res.headers.get('Content-Length') === '0') {
       // 202/204 may carry a body we don't need; read it only if it is JSON.
       if (!(res.headers.get('Content-Type') ?? '').includes('json')) return undefined as T;
@@ -157,14 +188,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  /** The answer to one request, once a refused access token was refreshed (once); an error answer throws. */
-  async function answer(method: Method, path: string, opts: RequestOptions, accept?: string): Promise<Response> {
+  /** One request, whatever carries it: `attempt` sends once with a token; a 401 invalid_token refreshes and retries once. */
+  async function authorized<T>(attempt: (token: string | null) => Promise<Response>, opts: RequestOptions): Promise<T> {
     const auth = opts.auth ?? false;
     const startGeneration = generation;
     // Wait for a refresh in flight instead of sending a token we know is being replaced.
     if (auth && refreshing) await refreshing.catch(() => undefined);
     const tokenUsed = auth ? accessToken : null;
-    let res = await send(method, path, opts.body, tokenUsed, opts.signal, accept);
+    let res = await attempt(tokenUsed);
 
     if (res.status === 401 && auth && tokenUsed !== null && isInvalidTokenChallenge(res)) {
       if (generation !== startGeneration) throw await problemFromResponse(res);
@@ -183,26 +214,35 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         throw new SessionExpiredError();
       }
       // Exactly one retry, with the new token. A second 401 is an error, never another refresh.
-      res = await send(method, path, opts.body, accessToken, opts.signal, accept);
+      res = await attempt(accessToken);
     }
 
-    if (res.ok || opts.acceptStatuses?.includes(res.status)) return res;
+    if (res.ok || opts.acceptStatuses?.includes(res.status)) return parse<T>(res, opts.responseType);
     throw await problemFromResponse(res);
   }
 
-  async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
-    return parse<T>(await answer(method, path, opts));
+  function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+    return authorized((token) => send(method, path, opts.body, token, opts.signal, opts.responseType), opts);
   }
 
-  async function download(method: Method, path: string, opts: RequestOptions = {}): Promise<DownloadedFile> {
-    // Any type for the file itself; a refusal still comes as problem+json.
-    const res = await answer(method, path, opts, '*/*');
-    return { blob: await res.blob(), filename: attachmentName(res.headers.get('Content-Disposition')) };
+  /** The caller's transport, its failures reported like fetch's (a caller's abort is no failure of the API). */
+  function requestWith<T>(path: string, attempt: Attempt, opts: RequestOptions = {}): Promise<T> {
+    const url = `${baseUrl}${path}`;
+    return authorized(async (token) => {
+      let res: Response;
+      try {
+        res = await attempt(url, token);
+      } catch (error) {
+        if (error instanceof NetworkError) connectivity(false);
+        throw error;
+      }
+      return answered(res);
+    }, opts);
   }
 
   return {
     request,
-    download,
+    requestWith,
     async restoreSession() {
       return refreshOnce();
     },

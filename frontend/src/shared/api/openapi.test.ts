@@ -71,6 +71,32 @@ function companyPaths(): NonNullable<OpenApiDocument['paths']> {
   };
 }
 
+/** DESIGN.md "Sales imports": what the imports feature calls. */
+function importPaths(): NonNullable<OpenApiDocument['paths']> {
+  const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+  const object = (props: string[]) => ({ type: 'object', properties: Object.fromEntries(props.map((p) => [p, {}])) });
+  const record = json(
+    object([
+      'id', 'filename', 'media_type', 'bytes', 'sha256', 'status', 'mode', 'progress', 'preview', 'summary', 'errors',
+      'created_by', 'created_at', 'started_at', 'finished_at', 'file_kept',
+    ]),
+  );
+  const corrections = ['mapping', 'formats', 'locations', 'location_id', 'mode'];
+  return {
+    '/api/v1/companies/{company_id}/imports': {
+      get: { responses: { 200: json(object(['items', 'next_cursor'])) } },
+      post: { requestBody: { content: { 'text/csv': { schema: { type: 'string' } } } }, responses: { 201: record } },
+    },
+    '/api/v1/companies/{company_id}/imports/{import_id}': { get: { responses: { 200: record } }, delete: { responses: { 202: record } } },
+    '/api/v1/companies/{company_id}/imports/{import_id}/start': {
+      post: { requestBody: json({ ...object(corrections), required: [] }), responses: { 202: record } },
+    },
+    '/api/v1/companies/{company_id}/imports/{import_id}/rejected.csv': {
+      get: { responses: { 200: { description: 'OK', content: { 'text/csv': { schema: { type: 'string' } } } } } },
+    },
+  };
+}
+
 /** A document written from DESIGN.md, to prove the checker catches drift. */
 function designDoc(): OpenApiDocument {
   const user = { type: 'object', properties: { id: {}, email: {}, full_name: {}, email_verified: {}, created_at: {} } };
@@ -142,6 +168,7 @@ function designDoc(): OpenApiDocument {
       '/api/v1/companies/{company_id}/analytics/calendar': {
         get: { responses: { 200: object(['currency', 'year', 'months', 'last_month', 'last_day']) } },
       },
+      ...importPaths(),
     },
   } as OpenApiDocument;
 }

@@ -13,6 +13,8 @@ import type {
   FieldError,
   Health,
   Heatmap,
+  ImportPage,
+  ImportRecord,
   Invitation,
   InvitationCreate,
   InvitationList,
@@ -30,6 +32,7 @@ import type {
   PingRequest,
   RegisterRequest,
   RoleChange,
+  StartImport,
   Timeseries,
   TokenPair,
   UpdateMeRequest,
@@ -79,6 +82,12 @@ const location: Fields<Location> = {
 const member: Fields<Member> = { user_id: true, email: true, full_name: true, role: true };
 const invitation: Fields<Invitation> = {
   id: true, email: true, role: true, invited_by: true, created_at: true, expires_at: true,
+};
+
+const importRecord: Fields<ImportRecord> = {
+  id: true, filename: true, media_type: true, bytes: true, sha256: true, status: true, mode: true, progress: true,
+  preview: true, summary: true, errors: true, created_by: true, created_at: true, started_at: true, finished_at: true,
+  file_kept: true,
 };
 
 /**
@@ -221,6 +230,31 @@ export const operations = {
     method: 'GET', path: '/companies/{company_id}/analytics/calendar', auth: true, status: 200, request: null,
     response: { currency: true, year: true, months: true, last_month: true, last_day: true } satisfies Fields<Calendar>,
   },
+  // Sales imports (features/imports): upload (the file is the body, sent by `upload`), review, start, history, undo.
+  uploadImport: {
+    method: 'POST', path: '/companies/{company_id}/imports', auth: true, status: 201, request: null, response: importRecord,
+  },
+  importList: {
+    method: 'GET', path: '/companies/{company_id}/imports', auth: true, status: 200, request: null,
+    response: { items: true, next_cursor: true } satisfies Fields<ImportPage>,
+  },
+  importRecord: {
+    method: 'GET', path: '/companies/{company_id}/imports/{import_id}', auth: true, status: 200, request: null,
+    response: importRecord,
+  },
+  startImport: {
+    method: 'POST', path: '/companies/{company_id}/imports/{import_id}/start', auth: true, status: 202,
+    request: { mapping: true, formats: true, locations: true, location_id: true, mode: true } satisfies Fields<StartImport>,
+    response: importRecord,
+  },
+  undoImport: {
+    method: 'DELETE', path: '/companies/{company_id}/imports/{import_id}', auth: true, status: 202, request: null,
+    response: importRecord,
+  },
+  rejectedRows: {
+    method: 'GET', path: '/companies/{company_id}/imports/{import_id}/rejected.csv', auth: true, status: 200,
+    request: null, response: null,
+  },
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;
@@ -241,8 +275,8 @@ export type BodyOf<N extends OperationName> =
 export type AnswerOf<N extends OperationName> = Spec<N> extends { responses: infer R }
   ? Json<R[Op<N>['status'] & keyof R]>
   : never;
-/** The query parameters of an operation (never when it takes none). */
-export type QueryOf<N extends OperationName> = Spec<N> extends { parameters: { query?: infer Q } } ? Q : never;
+/** The query parameters of an operation (never when it has none). */
+export type QueryOf<N extends OperationName> = Spec<N> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 /** The path parameters of an operation ({} when it has none). */
 export type ParamsOf<N extends OperationName> = Spec<N> extends { parameters: { path: infer P } } ? P : never;
 

@@ -43,6 +43,19 @@ export type Invitation = Schemas['Invitation'];
 export type InvitationList = Schemas['InvitationList'];
 export type InvitationCreate = Schemas['InvitationCreate'];
 
+/** Sales imports (DESIGN.md "Sales imports"): an import's record, a page of them, the corrections that start one. */
+export type ImportRecord = Schemas['ImportRecord'];
+export type ImportStatus = ImportRecord['status'];
+export type ImportSummary = Schemas['ImportSummary'];
+export type ImportPage = Schemas['ImportPage'];
+export type RowError = Schemas['RowError'];
+export type StartImport = Schemas['StartImport'];
+export type ImportMode = NonNullable<StartImport['mode']>;
+/** The fields of a sale line a file's columns may feed. */
+export type SalesField = Schemas['Field'];
+export type DateChoice = Schemas['DateChoice'];
+export type NumberChoice = Schemas['NumberChoice'];
+
 /** Why a field was refused: what the web app turns into a text in its own language. */
 export type FieldErrorCode = Schemas['FieldError']['code'];
 

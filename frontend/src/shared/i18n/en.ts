@@ -4,6 +4,7 @@ import { settingsEn } from '@/features/settings/messages';
 import { teamEn } from '@/features/team/messages';
 import { companiesEn } from '../companies/messages';
 import { dashboardEn } from '@/features/dashboard/messages';
+import { importsEn } from '@/features/imports/messages';
 import type { Dictionary } from './es';
 
 export const en: Dictionary = {
@@ -84,6 +85,10 @@ export const en: Dictionary = {
   'problem.rutTaken': 'A company with this RUT already exists. Check the number.',
   'problem.codeTaken': 'Another location of this company already has this code. Choose another.',
   'problem.lastOwner': 'The company must keep at least one owner: make another member an owner first.',
+  'problem.duplicateImport': 'You uploaded this same file before.',
+  'problem.emptyFile': 'The file is empty. Choose the file your point of sale exported.',
+  'problem.importNotReady': 'This import is no longer waiting for review: someone may have started or discarded it. See its status.',
+  'problem.importBusy': 'This import is being processed. Wait until it is done and try again.',
   'problem.alreadyMember': 'This person is already a member of the company.',
   'problem.wrongAccount': 'This invitation is for another email address. Sign in with that account.',
   'fieldError.invalidRut': 'Enter a valid RUT, for example 12.345.678-5.',
@@ -231,4 +236,5 @@ export const en: Dictionary = {
   ...settingsEn,
   ...teamEn,
   ...dashboardEn,
+  ...importsEn,
 };

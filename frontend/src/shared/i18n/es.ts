@@ -5,6 +5,8 @@ import { teamEs } from '@/features/team/messages';
 import { companiesEs } from '../companies/messages';
 
 import { dashboardEs } from '@/features/dashboard/messages';
+import { importsEs } from '@/features/imports/messages';
+
 /** Spanish (Chile): the reference dictionary. Every other language must have exactly these keys. */
 export const es = {
   'app.name': 'Ayni',
@@ -85,6 +87,10 @@ export const es = {
   'problem.rutTaken': 'Ya existe una empresa con este RUT. Revisa el número.',
   'problem.codeTaken': 'Otro local de esta empresa ya tiene este código. Elige otro.',
   'problem.lastOwner': 'La empresa debe tener al menos un dueño: nombra primero a otro miembro como dueño.',
+  'problem.duplicateImport': 'Ya subiste este mismo archivo.',
+  'problem.emptyFile': 'El archivo está vacío. Elige el archivo que exportó tu punto de venta.',
+  'problem.importNotReady': 'Esta carga ya no espera revisión: puede que alguien la haya iniciado o descartado. Mira su estado.',
+  'problem.importBusy': 'Esta carga se está procesando. Espera a que termine e intenta de nuevo.',
   'problem.alreadyMember': 'Esta persona ya es miembro de la empresa.',
   'problem.wrongAccount': 'Esta invitación es para otro correo. Ingresa con la cuenta de ese correo.',
   'fieldError.invalidRut': 'Escribe un RUT válido, por ejemplo 12.345.678-5.',
@@ -232,6 +238,7 @@ export const es = {
   ...settingsEs,
   ...teamEs,
   ...dashboardEs,
+  ...importsEs,
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -42,6 +42,11 @@ const PROBLEM_TEXT = new Map<string, MessageKey>([
   ['last-owner', 'problem.lastOwner'],
   ['already-member', 'problem.alreadyMember'],
   ['wrong-account', 'problem.wrongAccount'],
+  // Sales imports.
+  ['duplicate-import', 'problem.duplicateImport'],
+  ['empty-file', 'problem.emptyFile'],
+  ['import-not-ready', 'problem.importNotReady'],
+  ['import-busy', 'problem.importBusy'],
 ]);
 
 /** The fallback for a problem type the app does not know (or `about:blank`), by status. */
