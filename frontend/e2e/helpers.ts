@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { dictionaries, type Lang } from '../src/shared/i18n/i18n';
 import type { MessageKey } from '../src/shared/i18n/es';
+import { registerAllTexts } from '../src/test/texts';
 import { waitForLink } from './mail';
+
+registerAllTexts();
 
 export const SCREENSHOTS = 'test-results/screenshots';
 mkdirSync(SCREENSHOTS, { recursive: true });
@@ -10,7 +13,7 @@ mkdirSync(SCREENSHOTS, { recursive: true });
 /** The UI's own words, in the language the page was opened with (from the project's locale). */
 export function words(info: TestInfo): (key: MessageKey, params?: Record<string, string>) => string {
   const lang: Lang = (info.project.use.locale ?? 'en').startsWith('es') ? 'es' : 'en';
-  return (key, params) => dictionaries[lang][key].replace(/\{(\w+)\}/g, (_, n: string) => params?.[n] ?? `{${n}}`);
+  return (key, params) => (dictionaries[lang][key] ?? key).replace(/\{(\w+)\}/g, (_, n: string) => params?.[n] ?? `{${n}}`);
 }
 
 export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {

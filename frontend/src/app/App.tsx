@@ -1,51 +1,35 @@
-import { lazy, Suspense, type ComponentType } from 'react';
 import { Route, Routes } from 'react-router';
-import { Account } from '@/features/account/pages/Account';
 import { CheckEmail } from '@/features/auth/pages/CheckEmail';
 import { ForgotPassword } from '@/features/auth/pages/ForgotPassword';
 import { Register } from '@/features/auth/pages/Register';
 import { ResetPassword } from '@/features/auth/pages/ResetPassword';
 import { SignIn } from '@/features/auth/pages/SignIn';
 import { VerifyEmail } from '@/features/auth/pages/VerifyEmail';
-import { Companies } from '@/features/home/pages/Companies';
 import { DashboardSkeleton } from '@/features/dashboard/components/Skeleton';
 import { Home } from '@/features/home/pages/Home';
-import { ImportDetail } from '@/features/imports/pages/ImportDetail';
-import { Imports } from '@/features/imports/pages/Imports';
 import { AcceptInvitation } from '@/features/invitations/pages/AcceptInvitation';
-import { NewCompany } from '@/features/onboarding/pages/NewCompany';
-import { Start } from '@/features/onboarding/pages/Start';
-import { Settings } from '@/features/settings/pages/Settings';
-import { Status } from '@/features/status/pages/Status';
-import { Team } from '@/features/team/pages/Team';
 import { CompanyScope, RequireRight } from '@/shared/companies/current';
 import type { Lang } from '@/shared/i18n/i18n';
+import { NotFound } from '@/shared/ui/NotFound';
 import { PublicOnly, RequireAuth } from './guards';
 import { Layout } from './Layout';
-import { NotFound } from '@/shared/ui/NotFound';
+import { lazyPage } from './lazyPage';
 import { AppProviders } from './providers';
 
-// The dashboard is its own chunk (the chart library with it): only a company's pages load it. Opened directly (a
-// reload, a shared link), its code is fetched at once, beside the session and the company rather than after them,
-// and once here it renders without suspending: React holds a suspended page back up to 300 ms after its fallback
-// showed (its Suspense throttle), which the dashboard's budget of 1.5 s cannot spare.
-let Dashboard: ComponentType | null = null;
-const loadDashboard = () =>
-  import('@/features/dashboard/pages/Dashboard').then((page) => {
-    Dashboard = page.default;
-    return page;
-  });
-const LazyDashboard = lazy(loadDashboard);
-if (/^\/c\/[^/]+\/?$/.test(window.location.pathname)) void loadDashboard();
-
-function DashboardRoute() {
-  if (Dashboard) return <Dashboard />;
-  return (
-    <Suspense fallback={<DashboardSkeleton />}>
-      <LazyDashboard />
-    </Suspense>
-  );
-}
+// Signing in and up is what every visitor's first load shows; the rest of the app comes in chunks of its own
+// when first opened. The dashboard's (with the chart library) is the one a signed-in user lands on: opened directly
+// (a reload, a shared link) its code is fetched at once, beside the session and the company rather than after them.
+const Dashboard = lazyPage(() => import('@/features/dashboard/pages/Dashboard').then((m) => m.default), <DashboardSkeleton />);
+if (/^\/c\/[^/]+\/?$/.test(window.location.pathname)) void Dashboard.preload();
+const Imports = lazyPage(() => import('@/features/imports/pages/Imports').then((m) => m.Imports));
+const ImportDetail = lazyPage(() => import('@/features/imports/pages/ImportDetail').then((m) => m.ImportDetail));
+const Settings = lazyPage(() => import('@/features/settings/pages/Settings').then((m) => m.Settings));
+const Team = lazyPage(() => import('@/features/team/pages/Team').then((m) => m.Team));
+const NewCompany = lazyPage(() => import('@/features/onboarding/pages/NewCompany').then((m) => m.NewCompany));
+const Start = lazyPage(() => import('@/features/onboarding/pages/Start').then((m) => m.Start));
+const Companies = lazyPage(() => import('@/features/home/pages/Companies').then((m) => m.Companies));
+const Account = lazyPage(() => import('@/features/account/pages/Account').then((m) => m.Account));
+const Status = lazyPage(() => import('@/features/status/pages/Status').then((m) => m.Status));
 
 export function AppRoutes() {
   return (
@@ -63,7 +47,7 @@ export function AppRoutes() {
             <Route element={<RequireRight right="settings" />}>
               <Route path="settings" element={<Settings />} />
             </Route>
-            <Route index element={<DashboardRoute />} />
+            <Route index element={<Dashboard />} />
             <Route element={<RequireRight right="import" />}>
               <Route path="imports" element={<Imports />} />
               <Route path="imports/:importId" element={<ImportDetail />} />

@@ -1,7 +1,11 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { translator } from '@/shared/i18n/i18n';
+import { registerTexts, translator } from '@/shared/i18n/i18n';
 import { periodLabel, periodTick } from './labels';
+import { dashboardEn, dashboardEs } from './messages';
+
+// The page registers them when its chunk comes.
+registerTexts({ es: dashboardEs, en: dashboardEn });
 
 const es = translator('es');
 const en = translator('en');

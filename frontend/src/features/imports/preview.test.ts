@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { translator } from '@/shared/i18n/i18n';
+import { registerTexts, translator } from '@/shared/i18n/i18n';
 import { ambiguousPreview, posPreview } from '@/test/imports';
 import {
   asks,
@@ -17,6 +17,10 @@ import {
 import { isBusy, loadProgress, phasesOf } from './progress';
 import { failureReason, rejectReason } from './reasons';
 import { samplesAwaitChoice, samplesOf } from './samples';
+import { importsEn, importsEs } from './messages';
+
+// The page registers them when its chunk comes.
+registerTexts({ es: importsEs, en: importsEn });
 
 const pos = () => posPreview() as unknown as Preview;
 const ambiguous = () => ambiguousPreview() as unknown as Preview;

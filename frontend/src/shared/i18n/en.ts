@@ -1,13 +1,8 @@
 import { homeEn } from '@/features/home/messages';
-import { onboardingEn } from '@/features/onboarding/messages';
-import { settingsEn } from '@/features/settings/messages';
-import { teamEn } from '@/features/team/messages';
 import { companiesEn } from '../companies/messages';
-import { dashboardEn } from '@/features/dashboard/messages';
-import { importsEn } from '@/features/imports/messages';
-import type { Dictionary } from './es';
+import type { CoreKey } from './es';
 
-export const en: Dictionary = {
+export const en: Record<CoreKey, string> = {
   'app.name': 'Ayni',
   'app.tagline': 'Analytics for your chain of stores',
   'app.loading': 'Loading…',
@@ -232,9 +227,4 @@ export const en: Dictionary = {
 
   ...companiesEn,
   ...homeEn,
-  ...onboardingEn,
-  ...settingsEn,
-  ...teamEn,
-  ...dashboardEn,
-  ...importsEn,
 };

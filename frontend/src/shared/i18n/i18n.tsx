@@ -1,9 +1,21 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { en } from './en';
-import { es, type Dictionary, type MessageKey } from './es';
+import { es, type MessageKey } from './es';
 
 export type Lang = 'es' | 'en';
-export const dictionaries: Record<Lang, Dictionary> = { es, en };
+/** Each language's texts: those of the first load, and those of each page's chunk once it has come. */
+export const dictionaries: Record<Lang, Partial<Record<MessageKey, string>>> = { es: { ...es }, en: { ...en } };
+
+/** A feature's texts in every language (its messages.ts types the others by the Spanish keys). */
+export type Texts = Record<Lang, Partial<Record<MessageKey, string>>>;
+
+/**
+ * Adds a feature's texts, when its chunk comes: a page loaded on its own (App's lazyPage) registers them as its
+ * module is evaluated, before anything of it renders.
+ */
+export function registerTexts(texts: Texts): void {
+  for (const lang of Object.keys(texts) as Lang[]) Object.assign(dictionaries[lang], texts[lang]);
+}
 const STORAGE_KEY = 'ayni.lang';
 
 /** The saved choice, else the first of the browser's languages we speak, else Spanish (Chile). */
@@ -40,10 +52,10 @@ export type Translate = (key: MessageKey, params?: Params) => string;
 
 export const locales: Record<Lang, string> = { es: 'es-CL', en: 'en' };
 
-/** `t` for one language: its dictionary, numbers written its way. */
+/** `t` for one language: its dictionary, numbers written its way (a text not registered shows its key). */
 export function translator(lang: Lang): Translate {
   const dict = dictionaries[lang];
-  return (key, params) => format(dict[key], params, locales[lang]);
+  return (key, params) => format(dict[key] ?? key, params, locales[lang]);
 }
 
 interface I18n {

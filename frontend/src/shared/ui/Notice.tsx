@@ -1,6 +1,6 @@
 import { useLocation, useNavigate } from 'react-router';
-import { es, type MessageKey } from '../i18n/es';
-import { useI18n, type Params } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/es';
+import { dictionaries, useI18n, type Params } from '../i18n/i18n';
 
 interface Notice {
   key: MessageKey;
@@ -18,7 +18,7 @@ export function withNotice(key: MessageKey, params?: Params): { notice: Notice }
 
 function noticeOf(state: unknown): Notice | null {
   const notice = (state as { notice?: Partial<Notice> } | null)?.notice;
-  return typeof notice?.key === 'string' && Object.hasOwn(es, notice.key) ? (notice as Notice) : null;
+  return typeof notice?.key === 'string' && Object.hasOwn(dictionaries.es, notice.key) ? (notice as Notice) : null;
 }
 
 /** The notice the last navigation carried, until the user closes it (it would outlive a reload otherwise). */

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { can, useCompany } from '@/shared/companies/current';
 import { formatDay } from '@/shared/format';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { Alert } from '@/shared/ui/Alert';
 import { PageTitle } from '@/shared/ui/Page';
 import { useAnalytics, useLocations, type CsvRequest } from '../api';
@@ -17,6 +17,9 @@ import { TrendSection } from '../components/TrendSection';
 import { defaultGrain, endingOn, grainAllowed, todayIn } from '../period';
 import { readView, viewRange, writeView, type View } from '../view';
 import '../dashboard.css';
+import { dashboardEn, dashboardEs } from '../messages';
+
+registerTexts({ es: dashboardEs, en: dashboardEn });
 
 /** Every location in one list: a chain has a few, and the list is short enough to read whole. */
 const LOCATIONS_LIMIT = 50;

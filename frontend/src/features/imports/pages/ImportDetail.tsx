@@ -5,7 +5,7 @@ import type { ImportRecord, ImportStatus } from '@/shared/api/types';
 import { useCompany } from '@/shared/companies/current';
 import { formatDateTime } from '@/shared/format';
 import { describeError } from '@/shared/forms/form';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { Alert } from '@/shared/ui/Alert';
 import { Loading, PageTitle } from '@/shared/ui/Page';
 import { useFiguresChanged, useImport } from '../api';
@@ -17,6 +17,9 @@ import { formatBytes } from '../files';
 import type { Preview } from '../preview';
 import { useUploaderName } from '../uploader';
 import '../imports.css';
+import { importsEn, importsEs } from '../messages';
+
+registerTexts({ es: importsEs, en: importsEn });
 
 /** The worker's part of an import the page waits for, in words, with a spinner. */
 function Waiting({ text }: { text: string }) {

@@ -1,9 +1,12 @@
 import { useCompany } from '@/shared/companies/current';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { PageTitle } from '@/shared/ui/Page';
 import { History } from '../components/History';
 import { UploadCard } from '../components/UploadCard';
 import '../imports.css';
+import { importsEn, importsEs } from '../messages';
+
+registerTexts({ es: importsEs, en: importsEn });
 
 /** `/c/:companyId/imports` (managers and owners: RequireRight): upload a sales file, and the company's imports so far. */
 export function Imports({ pollMs }: { pollMs?: number }) {

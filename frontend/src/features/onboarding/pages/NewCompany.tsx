@@ -14,7 +14,7 @@ import {
 } from '@/shared/companies/fields';
 import { myCompaniesQuery } from '@/shared/companies/myCompanies';
 import { useForm } from '@/shared/forms/form';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { useFreshUser } from '@/shared/session/me';
 import { useSession } from '@/shared/session/SessionProvider';
 import { Alert, SubmitButton } from '@/shared/ui/Alert';
@@ -23,6 +23,9 @@ import { Loading, PageTitle } from '@/shared/ui/Page';
 import { useCreateCompany, useCreateFirstLocation } from '../api';
 import { DemoOffer } from '../components/DemoOffer';
 import '../onboarding.css';
+import { onboardingEn, onboardingEs } from '../messages';
+
+registerTexts({ es: onboardingEs, en: onboardingEn });
 
 /**
  * The company and its first location on one form, sent as two calls. When the company is created but its

@@ -1,9 +1,12 @@
 import { Link } from 'react-router';
 import { can, useCompany } from '@/shared/companies/current';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { PageTitle } from '@/shared/ui/Page';
 import { DemoOffer } from '../components/DemoOffer';
 import '../onboarding.css';
+import { onboardingEn, onboardingEs } from '../messages';
+
+registerTexts({ es: onboardingEs, en: onboardingEn });
 
 /** `/c/:companyId/start`, right after creating a company: upload its sales, or look at sample data first. */
 export function Start() {

@@ -1,10 +1,13 @@
 import { can, useCompany } from '@/shared/companies/current';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { PageTitle } from '@/shared/ui/Page';
 import { CompanyDetails } from '../components/CompanyDetails';
 import { DeleteCompany } from '../components/DeleteCompany';
 import { Locations } from '../components/Locations';
 import '../settings.css';
+import { settingsEn, settingsEs } from '../messages';
+
+registerTexts({ es: settingsEs, en: settingsEn });
 
 /** `/c/:companyId/settings` (managers and owners; RequireRight answers the others). */
 export function Settings() {

@@ -1,9 +1,12 @@
 import { can, useCompany } from '@/shared/companies/current';
-import { useI18n } from '@/shared/i18n/i18n';
+import { registerTexts, useI18n } from '@/shared/i18n/i18n';
 import { PageTitle } from '@/shared/ui/Page';
 import { Invitations } from '../components/Invitations';
 import { Members } from '../components/Members';
 import '../team.css';
+import { teamEn, teamEs } from '../messages';
+
+registerTexts({ es: teamEs, en: teamEn });
 
 /** `/c/:companyId/team`: every member sees the team; managers and owners the invitations too. */
 export function Team() {
