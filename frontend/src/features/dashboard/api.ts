@@ -3,14 +3,6 @@ import { call, download } from '@/shared/api/api';
 import type { AnswerOf, QueryOf } from '@/shared/api/operations';
 import { saveFile } from '@/shared/download';
 
-/** The company's locations, archived ones too (the filter marks them): a cache entry other pages may share. */
-export function useLocations(companyId: string) {
-  return useQuery({
-    queryKey: ['companies', companyId, 'locations'],
-    queryFn: ({ signal }) => call('locations', { params: { company_id: companyId }, signal }),
-  });
-}
-
 export type AnalyticsRead = 'analyticsOverview' | 'analyticsTimeseries' | 'analyticsBreakdown' | 'analyticsHeatmap' | 'analyticsCalendar';
 
 /**

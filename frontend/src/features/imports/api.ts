@@ -3,6 +3,7 @@ import { useCallback } from 'react';
 import { call, download, upload } from '@/shared/api/api';
 import { ApiError } from '@/shared/api/problem';
 import type { ImportRecord, StartImport } from '@/shared/api/types';
+import { locationsKey } from '@/shared/companies/lists';
 import { isBusy } from './progress';
 
 /** How often an import the worker is busy with is read again (its status and progress). */
@@ -14,8 +15,6 @@ const companyKey = (companyId: string) => ['companies', companyId] as const;
 const importsKey = (companyId: string) => [...companyKey(companyId), 'imports'] as const;
 const historyKey = (companyId: string) => [...importsKey(companyId), 'history'] as const;
 const importKey = (companyId: string, importId: string) => [...importsKey(companyId), 'one', importId] as const;
-const locationsKey = (companyId: string) => [...companyKey(companyId), 'locations'] as const;
-const membersKey = (companyId: string) => [...companyKey(companyId), 'members'] as const;
 
 /** One import, read again every `pollMs` while the worker is on it (analysing, loading, undoing). */
 export function useImport(companyId: string, importId: string, pollMs = POLL_MS) {
@@ -45,22 +44,6 @@ export function useImportHistory(companyId: string, pollMs = POLL_MS) {
     getNextPageParam: (page) => page.next_cursor,
     refetchInterval: (query) =>
       query.state.data?.pages.some((page) => page.items.some((item) => isBusy(item.status))) ? pollMs : false,
-  });
-}
-
-/** The company's locations (matching a file's location names, naming the locations an import loaded). */
-export function useLocations(companyId: string) {
-  return useQuery({
-    queryKey: locationsKey(companyId),
-    queryFn: ({ signal }) => call('locations', { params: { company_id: companyId }, signal }),
-  });
-}
-
-/** The company's members (who uploaded each import). */
-export function useMembers(companyId: string) {
-  return useQuery({
-    queryKey: membersKey(companyId),
-    queryFn: ({ signal }) => call('members', { params: { company_id: companyId }, signal }),
   });
 }
 

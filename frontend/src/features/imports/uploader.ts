@@ -1,6 +1,6 @@
 import { useCompany } from '@/shared/companies/current';
+import { useMembers } from '@/shared/companies/lists';
 import { useI18n } from '@/shared/i18n/i18n';
-import { useMembers } from './api';
 
 /** Who uploaded an import: a member's name (or email); someone who has left the team; or no one known yet. */
 export function useUploaderName(): (userId: string | null) => string {

@@ -1,10 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { call } from '@/shared/api/api';
 import type { CompanyUpdate, Location, LocationCreate, LocationUpdate } from '@/shared/api/types';
 import { asLocationError } from '@/shared/companies/fields';
+import { locationsKey } from '@/shared/companies/lists';
 import { dropMyCompany, updateMyCompany } from '@/shared/companies/myCompanies';
-
-const locationsKey = (companyId: string) => ['companies', companyId, 'locations'] as const;
 
 /** PATCH /companies/{id} with the fields that changed; the answer goes straight into the list of companies. */
 export function useUpdateCompany(companyId: string) {
@@ -21,13 +20,6 @@ export function useDeleteCompany(companyId: string) {
   return useMutation({
     mutationFn: (confirmName: string) => call('deleteCompany', { params: { company_id: companyId }, body: { confirm_name: confirmName } }),
     onSuccess: () => dropMyCompany(queryClient, companyId),
-  });
-}
-
-export function useLocations(companyId: string) {
-  return useQuery({
-    queryKey: locationsKey(companyId),
-    queryFn: ({ signal }) => call('locations', { params: { company_id: companyId }, signal }),
   });
 }
 

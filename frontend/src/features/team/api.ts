@@ -1,17 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from '@/shared/api/api';
 import type { InvitationCreate, MemberList, Role } from '@/shared/api/types';
+import { membersKey } from '@/shared/companies/lists';
 import { dropMyCompany, myCompaniesKey } from '@/shared/companies/myCompanies';
 
-const membersKey = (companyId: string) => ['companies', companyId, 'members'] as const;
 const invitationsKey = (companyId: string) => ['companies', companyId, 'invitations'] as const;
-
-export function useMembers(companyId: string) {
-  return useQuery({
-    queryKey: membersKey(companyId),
-    queryFn: ({ signal }) => call('members', { params: { company_id: companyId }, signal }),
-  });
-}
 
 /** PATCH a member's role (owners). The caller's own role changes what the app shows: the companies are re-read. */
 export function useChangeRole(companyId: string, userId: string, myId: string | undefined) {

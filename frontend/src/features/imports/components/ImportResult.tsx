@@ -3,7 +3,7 @@ import type { ImportRecord, ImportSummary } from '@/shared/api/types';
 import { useCompany } from '@/shared/companies/current';
 import { formatDayRange, formatMoney } from '@/shared/format';
 import { useI18n } from '@/shared/i18n/i18n';
-import { useLocations } from '../api';
+import { useLocations } from '@/shared/companies/lists';
 import { failureReason } from '../reasons';
 import { RejectedRows } from './RejectedRows';
 import { UndoControl } from './UndoControl';

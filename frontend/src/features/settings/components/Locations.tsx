@@ -9,7 +9,8 @@ import { useI18n, type Params } from '@/shared/i18n/i18n';
 import { Alert, QueryError, SubmitButton } from '@/shared/ui/Alert';
 import { ConfirmButton } from '@/shared/ui/ConfirmButton';
 import { Loading } from '@/shared/ui/Page';
-import { useCreateLocation, useLocations, useRemoveLocation, useUpdateLocation } from '../api';
+import { useLocations } from '@/shared/companies/lists';
+import { useCreateLocation, useRemoveLocation, useUpdateLocation } from '../api';
 
 /** What the last change to the list did, told in words (kept as a key so it follows the language). */
 interface Done {

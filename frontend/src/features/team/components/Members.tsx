@@ -10,7 +10,8 @@ import { Alert, QueryError } from '@/shared/ui/Alert';
 import { ConfirmButton } from '@/shared/ui/ConfirmButton';
 import { withNotice } from '@/shared/ui/Notice';
 import { Loading } from '@/shared/ui/Page';
-import { useChangeRole, useMembers, useRemoveMember } from '../api';
+import { useMembers } from '@/shared/companies/lists';
+import { useChangeRole, useRemoveMember } from '../api';
 
 /** A member's name as the team sees it: the full name, else the email. */
 const displayName = (member: Member) => member.full_name.trim() || member.email;
