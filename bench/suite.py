@@ -9,6 +9,7 @@ import math
 import os
 import platform
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -18,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -53,7 +54,11 @@ KEYS = [
     "breakdown_product_vs_me",
     "calendar_vs_me",
     "overview_vs_lines_scan",
+    "dashboard_ready_s",
+    "dashboard_switch_ms",
 ]
+DASHBOARD_SCRIPT = procs.ROOT / "frontend" / "scripts" / "dashboard-bench" / "real-api.mjs"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @dataclass(frozen=True)
@@ -646,6 +651,58 @@ class Bench:
         self.table.add("overview's figures summed from the sale lines (one query)", "ms", [scan_ms])
         self.table.add("overview_vs_lines_scan", "ratio", [scan_ms / first_ms["overview"]], "overview_vs_lines_scan")
 
+    def dashboard(self) -> None:
+        """The web app's dashboard (issue 15) in Chromium, on the company the imports phase filled: a second `ayni
+        serve` on the server core serving the built app (frontend/dist, built if missing), the browser on the load
+        core; a year by day, from navigation to every chart drawn, and a change of period until drawn again
+        (frontend/scripts/dashboard-bench/real-api.mjs)."""
+        keys = ("dashboard_ready_s", "dashboard_switch_ms")
+        missing = [
+            what for what, there in (("node", shutil.which("node")), ("Chromium", CHROMIUM.exists())) if not there
+        ]
+        if not self.token or self.imported_company is None or missing:
+            self.table.notes.append(f"dashboard skipped: {', '.join(missing) or 'no imported company'}")
+            for key in keys:
+                self.table.add(key, "", [], key)
+            return
+        frontend = procs.ROOT / "frontend"
+        if not (frontend / "dist" / "index.html").exists():
+            say("dashboard: building the web app (npm run build)")
+            subprocess.run(["npm", "run", "--silent", "build"], cwd=frontend, check=True, stdout=subprocess.DEVNULL)
+        port = procs.free_port()
+        env = {**self.env, "FRONTEND_DIST": str(frontend / "dist"), "FRONTEND_HOST": f"http://127.0.0.1:{port}"}
+        api = self.procs.start("api-web", [*self.ayni, "serve", "--port", str(port)], self.server_core, env)
+        try:
+            procs.wait_http_200(port)
+            _, overview = http_json(
+                "GET", f"http://127.0.0.1:{port}/api/v1/companies/{self.imported_company}/analytics/overview",
+                token=self.token,
+            )  # fmt: skip
+            if not isinstance(overview, dict):
+                raise SystemExit(f"bench: the dashboard's company did not answer: {overview}")
+            last = date.fromisoformat(overview["data_through"])
+            runs = 3 if self.plan is QUICK else 5
+            say(f"dashboard: {runs} loads of a year by day in Chromium, each with two changes of period")
+            measured = subprocess.run(
+                ["taskset", "-c", str(self.load_core), "node", str(DASHBOARD_SCRIPT), f"http://127.0.0.1:{port}",
+                 self.email, self.password, str(self.imported_company), str(last - timedelta(days=364)), str(last),
+                 str(runs)],
+                cwd=frontend, capture_output=True, text=True, check=False, timeout=600,
+            )  # fmt: skip
+        finally:
+            self.procs.stop(api)
+        if measured.returncode != 0:
+            self.table.notes.append(f"dashboard failed: {measured.stderr.strip()[-500:]}")
+            for key in keys:
+                self.table.add(key, "", [], key)
+            return
+        result = json.loads(measured.stdout.strip().splitlines()[-1])
+        if result["errors"]:
+            self.table.notes.append(f"dashboard: errors in the page: {sorted(set(result['errors']))[:3]}")
+        self.table.add("dashboard: navigation -> every chart drawn (a year by day)", "s",
+                       [ms / 1000 for ms in result["load_ms"]], "dashboard_ready_s")  # fmt: skip
+        self.table.add("dashboard: a change of period -> drawn again", "ms", result["switch_ms"], "dashboard_switch_ms")
+
     def import_once(self, company: str, demo: Path, worker_pid: int) -> imports.Measured:
         """One import of `demo` into a new company, then COPY of its lines; RSS sampled around both processes."""
         assert self.api is not None
@@ -730,6 +787,7 @@ class Bench:
         self.jobs()
         self.imports()
         self.analytics()
+        self.dashboard()
         self.table.notes.append(f"load average at the end: {Path('/proc/loadavg').read_text().split()[:3]}")
 
     def close(self) -> None:
