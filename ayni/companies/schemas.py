@@ -161,6 +161,7 @@ class Company(BaseModel):
     timezone: str
     currency: str
     benchmarking_opt_in: bool
+    is_demo: bool = Field(description="Filled with generated sales (POST /companies/demo, `ayni demo`), to explore.")
     created_at: datetime
     updated_at: datetime
 

@@ -16,7 +16,7 @@ from ayni.companies.schemas import Company, Location, MyCompany
 from ayni.problems import Problem
 from ayni.sql import Executor, execute, fetch_all, fetch_one, fetch_value
 
-_COMPANY = "id, name, rut, industry, country, timezone, currency, benchmarking_opt_in, created_at, updated_at"
+_COMPANY = "id, name, rut, industry, country, timezone, currency, benchmarking_opt_in, is_demo, created_at, updated_at"
 _COMPANY_FIELDS = ("name", "rut", "industry", "country", "timezone", "currency", "benchmarking_opt_in")
 _LOCATION = "id, name, code, address, comuna, region, archived_at"
 _LOCATION_FIELDS = ("name", "code", "address", "comuna", "region")

@@ -156,7 +156,7 @@ async def create_demo_company(request: Request, query: DemoQuery, user: SignedIn
         await team_store.put_membership(res.db, company_id, user.id, Role.OWNER)
         kwargs = {"company_id": str(company_id), "user_id": str(user.id), "lines": query.lines}
         await outbox.add("fill_demo_company", kwargs, user_id=user.id)
-    return json_response(MyCompany(**company.model_dump(), role=Role.OWNER), 201)
+    return json_response(MyCompany(**{**company.model_dump(), "is_demo": True}, role=Role.OWNER), 201)
 
 
 def check_choices(body: StartImport, record: ImportRecord, locations: set[UUID]) -> None:

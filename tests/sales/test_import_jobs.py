@@ -348,6 +348,32 @@ def test_imports_of_two_companies_run_side_by_side(
         }
 
 
+# A demo company of one's own
+
+
+def test_a_demo_company_of_ones_own_is_marked_and_filled_by_a_job(
+    client: httpx.Client, team: Team, worker_env: dict[str, str], database_url: str, tmp_path: Path
+) -> None:
+    """POST /companies/demo (the web app's "explore with demo data"): the caller owns a company marked is_demo,
+    listed as such, which a worker fills with generated sales through the import path."""
+    ana = team.people["viewer"]
+    created = client.post(f"{C}/demo", params={"lines": 1_000}, headers=ana.headers)
+    assert created.status_code == 201, created.text
+    demo = created.json()
+    assert (demo["role"], demo["is_demo"]) == ("owner", True)
+    listed = {c["id"]: c["is_demo"] for c in client.get(C, headers=ana.headers).json()["items"]}
+    assert listed == {demo["id"]: True, str(team.company): False}
+    worker = WorkerProcess(worker_env, tmp_path / "worker.log").start()
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while lines_count(database_url, uuid.UUID(demo["id"])) < 1_000:
+            assert time.monotonic() < deadline, f"the demo company is not filled after {WAIT_S} s: {worker.log()}"
+            time.sleep(0.2)
+    finally:
+        worker.stop()
+    assert lines_count(database_url, uuid.UUID(demo["id"])) == 1_000
+
+
 # The planner's statistics
 
 

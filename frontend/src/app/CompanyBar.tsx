@@ -99,6 +99,7 @@ function CompanySwitcher({ company, companies }: { company: MyCompany; companies
               <li key={c.id}>
                 <Link to={`/c/${c.id}`} aria-current={c.id === company.id ? 'true' : undefined} onClick={close}>
                   <span className="break-anywhere">{c.name}</span> <span className="badge">{t(ROLE_TEXT[c.role])}</span>
+                  {c.is_demo ? <span className="badge">{t('company.demo')}</span> : null}
                 </Link>
               </li>
             ))}

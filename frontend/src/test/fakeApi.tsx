@@ -178,7 +178,7 @@ export async function signIn(user: ReturnType<typeof userEvent.setup>, password 
 }
 
 /** One of the caller's companies as `GET /companies` and `POST /invitations/accept` answer it. */
-export function myCompany(overrides: Partial<{ id: string; name: string; rut: string | null; role: string }> = {}) {
+export function myCompany(overrides: Partial<{ id: string; name: string; rut: string | null; role: string; is_demo: boolean }> = {}) {
   return {
     id: 'c1',
     name: 'Tienda Sur',
@@ -188,6 +188,7 @@ export function myCompany(overrides: Partial<{ id: string; name: string; rut: st
     timezone: 'America/Santiago',
     currency: 'CLP',
     benchmarking_opt_in: true,
+    is_demo: false,
     created_at: '2026-11-30T10:00:00Z',
     updated_at: '2026-11-30T10:00:00Z',
     role: 'analyst',

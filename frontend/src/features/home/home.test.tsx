@@ -5,7 +5,9 @@ import { homeCompanyId } from '@/shared/companies/lastCompany';
 import { ana, fakeApi, json, myCompany, problem, renderApp, signedInRoutes } from '@/test/fakeApi';
 
 const company = (id: string, name: string, role: string, rut: string | null = null) => myCompany({ id, name, role, rut });
-const twoCompanies = { items: [company('c1', 'Tienda Sur', 'owner', '76086428-5'), company('c2', 'Café Norte', 'viewer')] };
+const twoCompanies = {
+  items: [company('c1', 'Tienda Sur', 'owner', '76086428-5'), { ...company('c2', 'Café Norte', 'viewer'), is_demo: true }],
+};
 
 describe('homeCompanyId', () => {
   it('is the company opened last while it is still the user’s, else the first, else none', () => {
@@ -67,7 +69,7 @@ describe('your companies (/companies)', () => {
     expect(await screen.findByRole('heading', { name: 'Tus empresas', level: 1 })).toBeTruthy();
     const list = (await screen.findByText('Tienda Sur')).closest('ul')!;
     const items = within(list).getAllByRole('listitem');
-    expect(items.map((li) => li.textContent)).toEqual(['Tienda SurDueñoRUT 76086428-5', 'Café NorteLector']);
+    expect(items.map((li) => li.textContent)).toEqual(['Tienda SurDueñoRUT 76086428-5', 'Café NorteLectorDemostración']);
     expect(within(list).getByRole('link', { name: 'Café Norte' }).getAttribute('href')).toBe('/c/c2');
     expect(screen.getByRole('link', { name: 'Crear una empresa' }).getAttribute('href')).toBe('/companies/new');
     // The header's link to this page is marked as the current one.

@@ -31,7 +31,7 @@ function companyPaths(): NonNullable<OpenApiDocument['paths']> {
     requestBody: json({ ...object(props), required }),
   });
   const companyFields = ['name', 'rut', 'industry', 'country', 'timezone', 'currency', 'benchmarking_opt_in'];
-  const company = object(['id', ...companyFields, 'created_at', 'updated_at']);
+  const company = object(['id', ...companyFields, 'is_demo', 'created_at', 'updated_at']);
   const myCompany = { $ref: '#/components/schemas/MyCompany' };
   const location = object(['id', 'name', 'code', 'address', 'comuna', 'region', 'archived_at']);
   const locationFields = ['name', 'code', 'address', 'comuna', 'region'];
@@ -115,7 +115,9 @@ function designDoc(): OpenApiDocument {
   const myCompany = {
     type: 'object',
     properties: Object.fromEntries(
-      ['id', 'name', 'rut', 'industry', 'country', 'timezone', 'currency', 'benchmarking_opt_in', 'created_at', 'updated_at', 'role'].map((p) => [p, {}]),
+      ['id', 'name', 'rut', 'industry', 'country', 'timezone', 'currency', 'benchmarking_opt_in', 'is_demo', 'created_at', 'updated_at', 'role'].map(
+        (p) => [p, {}],
+      ),
     ),
   };
   const fieldError = {

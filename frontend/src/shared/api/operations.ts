@@ -73,7 +73,7 @@ const job: Fields<Job> = {
 };
 const company: Fields<Company> = {
   id: true, name: true, rut: true, industry: true, country: true, timezone: true, currency: true,
-  benchmarking_opt_in: true, created_at: true, updated_at: true,
+  benchmarking_opt_in: true, is_demo: true, created_at: true, updated_at: true,
 };
 const myCompany: Fields<MyCompany> = { ...company, role: true };
 const location: Fields<Location> = {

@@ -893,6 +893,11 @@ export interface components {
              */
             id: string;
             industry: components["schemas"]["Industry"];
+            /**
+             * Is Demo
+             * @description Filled with generated sales (POST /companies/demo, `ayni demo`), to explore.
+             */
+            is_demo: boolean;
             /** Name */
             name: string;
             /**
@@ -1429,6 +1434,11 @@ export interface components {
              */
             id: string;
             industry: components["schemas"]["Industry"];
+            /**
+             * Is Demo
+             * @description Filled with generated sales (POST /companies/demo, `ayni demo`), to explore.
+             */
+            is_demo: boolean;
             /** Name */
             name: string;
             /** @description The caller's role in the company. */

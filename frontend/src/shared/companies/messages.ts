@@ -3,6 +3,7 @@
  * of the page a role may not see, and of the company's navigation in the app's header.
  */
 export const companiesEs = {
+  'company.demo': 'Demostración',
   'company.field.name': 'Nombre de la empresa',
   'company.field.nameHint': 'Como la conocen tus clientes.',
   'company.field.rut': 'RUT de la empresa',
@@ -65,6 +66,7 @@ export const companiesEs = {
 } as const;
 
 export const companiesEn: Record<keyof typeof companiesEs, string> = {
+  'company.demo': 'Demo',
   'company.field.name': 'Company name',
   'company.field.nameHint': 'As your customers know it.',
   'company.field.rut': "Company's RUT",

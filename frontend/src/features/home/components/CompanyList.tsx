@@ -25,6 +25,7 @@ export function CompanyList() {
               <span className="badge" data-role={company.role}>
                 {t(ROLE_TEXT[company.role])}
               </span>
+              {company.is_demo ? <span className="badge">{t('company.demo')}</span> : null}
             </p>
             {company.rut ? <p className="muted">{t('home.companies.rut', { rut: company.rut })}</p> : null}
           </li>
