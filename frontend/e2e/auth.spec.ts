@@ -139,7 +139,7 @@ test('forgot password: the emailed link sets a new password', async ({ page }, i
   await shot(page, info, '12-reset-password');
   await page.getByRole('button', { name: t('reset.submit') }).click();
   await expect(page.getByText(t('signIn.passwordChanged'))).toBeVisible();
-  await signIn(page, info, email, `${PASSWORD}-new`);
+  await signIn(page, info, email, { password: `${PASSWORD}-new` });
   // The link works once.
   await page.goto(link);
   await page.getByLabel(t('field.newPassword'), { exact: true }).fill(`${PASSWORD}-again`);

@@ -26,31 +26,54 @@ export function uniqueEmail(tag: string): string {
 
 export const PASSWORD = 'correct-horse-battery-9';
 
-/** Register through the UI, open the verification link from the captured email. */
-export async function registerAndVerify(page: Page, info: TestInfo, email: string, name: string): Promise<void> {
+/**
+ * Register through the UI (on the form already open, when a link led there, else at /register), open the
+ * verification link from the captured email. `shots` prefixes the screenshots' names (two users in one project).
+ */
+export async function registerAndVerify(page: Page, info: TestInfo, email: string, name: string, shots = ''): Promise<void> {
   const t = words(info);
-  await page.goto('/register');
+  if (new URL(page.url()).pathname !== '/register') await page.goto('/register');
   await page.getByLabel(t('field.fullName')).fill(name);
   await page.getByLabel(t('field.email')).fill(email);
   await page.getByLabel(t('field.password'), { exact: true }).fill(PASSWORD);
-  await shot(page, info, '01-register');
+  await shot(page, info, `${shots}01-register`);
   await page.getByRole('button', { name: t('register.submit') }).click();
   await expect(page.getByRole('heading', { name: t('checkEmail.title') })).toBeVisible();
   await expect(page.getByText(email)).toBeVisible();
-  await shot(page, info, '02-check-your-email');
+  await shot(page, info, `${shots}02-check-your-email`);
   const link = await waitForLink(email, '/verify-email');
   await page.goto(link);
   await expect(page.getByText(t('verify.done'))).toBeVisible();
-  await shot(page, info, '03-email-verified');
+  await shot(page, info, `${shots}03-email-verified`);
 }
 
-export async function signIn(page: Page, info: TestInfo, email: string, password = PASSWORD): Promise<void> {
+/**
+ * Sign in at /sign-in and wait for the page the app sends the user to: by default the greeting of someone
+ * without a company (`landsOn`: the title of another, e.g. a company's dashboard or a waiting invitation).
+ */
+export async function signIn(
+  page: Page,
+  info: TestInfo,
+  email: string,
+  { password = PASSWORD, landsOn = /^(Hello|Hola)/ }: { password?: string; landsOn?: string | RegExp } = {},
+): Promise<void> {
   const t = words(info);
   await page.goto('/sign-in');
   await page.getByLabel(t('field.email')).fill(email);
   await page.getByLabel(t('field.password'), { exact: true }).fill(password);
   await page.getByRole('button', { name: t('signIn.submit') }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^(Hello|Hola)/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(landsOn);
+}
+
+/** A valid Chilean RUT nobody else uses (companies' RUTs are unique): random body, mod-11 check digit. */
+export function uniqueRut(): string {
+  const body = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
+  let sum = 0;
+  [...body].reverse().forEach((digit, i) => {
+    sum += Number(digit) * (2 + (i % 6));
+  });
+  const dv = 11 - (sum % 11);
+  return `${body}-${dv === 11 ? '0' : dv === 10 ? 'K' : String(dv)}`;
 }
 
 /** Fails the test if the page breaks its Content-Security-Policy or throws. */

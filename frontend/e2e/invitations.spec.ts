@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { PASSWORD, shot, uniqueEmail, watchForErrors, words } from './helpers';
+import { PASSWORD, shot, uniqueEmail, uniqueRut, watchForErrors, words } from './helpers';
 import { waitForLink } from './mail';
 
 /**
@@ -10,17 +10,6 @@ import { waitForLink } from './mail';
 test.describe.configure({ mode: 'serial' });
 
 const API = '/api/v1';
-
-/** A valid Chilean RUT nobody else uses (companies' RUTs are unique): random body, mod-11 check digit. */
-function uniqueRut(): string {
-  const body = String(10_000_000 + Math.floor(Math.random() * 89_999_999));
-  let sum = 0;
-  [...body].reverse().forEach((digit, i) => {
-    sum += Number(digit) * (2 + (i % 6));
-  });
-  const dv = 11 - (sum % 11);
-  return `${body}-${dv === 11 ? '0' : dv === 10 ? 'K' : String(dv)}`;
-}
 
 async function ok<T>(response: APIResponse, what: string): Promise<T> {
   expect(response.ok(), `${what}: ${response.status()} ${await response.text()}`).toBe(true);
