@@ -67,7 +67,7 @@ class LoadRefused(ValueError):
 class LoadSummary:
     lines_loaded: int
     lines_skipped: int  # appending: identical to a line already loaded
-    tickets: int  # distinct sale tickets (location and ticket) among the loaded lines
+    tickets: int  # distinct sale tickets (location, day and ticket) among the loaded lines
     date_from: date | None
     date_to: date | None
     locations: list[UUID]
@@ -384,10 +384,12 @@ async def _summarise_staged(
 ) -> LoadSummary:
     """What the staged lines (the lines loaded), counted by `_staged_days`, add up to. (Two names in the file may
     stand for one location: ids, not names, are counted.)"""
-    # DISTINCT in a subquery is hashed; count(DISTINCT (location_id, ticket)) would sort a million rows.
+    # A ticket is a location's document of one day, as the rollups count them (a number reused another day is
+    # another ticket). DISTINCT in a subquery is hashed; count(DISTINCT (...)) would sort a million rows.
     tickets: int = await fetch_value(
         conn,
-        """SELECT count(*) FROM (SELECT DISTINCT location_id, ticket FROM staged_lines WHERE NOT is_return) AS sold""",
+        """SELECT count(*) FROM (SELECT DISTINCT location_id, day, ticket FROM staged_lines WHERE NOT is_return)
+           AS sold""",
     )
     lines = sum(row["lines"] for row in days)
     return LoadSummary(

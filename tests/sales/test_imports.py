@@ -128,6 +128,20 @@ def test_a_chilean_pos_export_loads_to_its_hand_checked_totals(
     assert lines_count(database_url, team.company) == 0 and figures(database_url, team.company) == {}
 
 
+def test_the_summary_counts_tickets_as_the_dashboards_do(
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str, shop: str
+) -> None:
+    """A ticket is a location's document of one day, as the rollups count them: pos_chile.csv's two branches reuse
+    document numbers 1002-1005 on other days; loaded into one location, they stay different tickets in the
+    import's summary too (it said 9 where the dashboard said 13)."""
+    record = wait_until(client, team, upload(client, team, "pos_chile.csv")["id"], "ready", "failed")
+    mapping = {field: m["column"] for field, m in record["preview"]["mapping"].items() if field != "location"}
+    done = start(client, team, record["id"], {"mapping": mapping, "location_id": shop})
+    assert done["status"] == "succeeded", done
+    [shop_figures] = figures(database_url, team.company).values()
+    assert done["summary"]["tickets"] == shop_figures["tickets"] == 13
+
+
 @pytest.mark.parametrize("name", ["template_en.csv", "ventas.xlsx"])
 def test_other_shapes_load_straight_through_with_start_auto(
     client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str, name: str
