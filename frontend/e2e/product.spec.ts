@@ -171,9 +171,11 @@ test('a new owner: account, company, her sales file with a corrected column, and
   }
   await shot(page, info, '09-import-result');
 
+  // The result leads to the dashboard over the file's days.
   await result.getByRole('link', { name: t('imports.toDashboard') }).click();
   await expect(page.getByRole('heading', { level: 1, name: t('dashboard.title', { name: company.name }) })).toBeVisible();
-  await openFileDashboard(page);
+  expect(new URL(page.url()).search).toBe(FILE_RANGE);
+  await dashboardDrawn(page);
   await expectFileFigures(page, info);
   await shot(page, info, '10-dashboard');
 });

@@ -395,7 +395,7 @@ describe('a load under way, and its result', () => {
     expect(bar.getAttribute('value')).toBe('42');
     expect(screen.getByText('Leyendo el archivo').closest('li')?.className).toContain('imports-step--done');
     record = importing('rollups');
-    expect(await screen.findByText('Ahora: Actualizando los tableros.')).toBeTruthy();
+    expect(await screen.findByText('Ahora: Actualizando el panel.')).toBeTruthy();
     record = importRecord({ status: 'succeeded', mode: 'replace', summary, errors: rejects });
 
     expect(await screen.findByRole('heading', { name: 'Ventas cargadas' })).toBeTruthy();
@@ -413,7 +413,10 @@ describe('a load under way, and its result', () => {
       Locales: 'Providencia, Ñuñoa',
       'Filas rechazadas': '150',
     });
-    expect(screen.getByRole('link', { name: 'Ir al tablero' }).getAttribute('href')).toBe('/c/c1');
+    // To the dashboard over the file's days (an older export has nothing in its default last 30 days).
+    expect(screen.getByRole('link', { name: 'Ver estas ventas en el panel' }).getAttribute('href')).toBe(
+      '/c/c1?period=custom&from=2025-10-01&to=2025-10-31',
+    );
 
     const table = screen.getByRole('table');
     expect(within(table).getAllByRole('row').map((r) => r.textContent)).toEqual([

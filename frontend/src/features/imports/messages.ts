@@ -2,7 +2,7 @@
 export const importsEs = {
   'imports.title': 'Cargar ventas',
   'imports.intro': 'Sube el archivo de ventas que exporta el punto de venta de {company}. Ayni reconoce las columnas, te muestra lo que entendió y carga las líneas.',
-  'imports.toDashboard': 'Ir al tablero',
+  'imports.toDashboard': 'Ver estas ventas en el panel',
   'imports.another': 'Cargar otro archivo',
   'imports.back': '← Todas las cargas',
   'imports.formerMember': 'alguien que ya no está en el equipo',
@@ -40,7 +40,7 @@ export const importsEs = {
   'imports.status.reverted': 'Deshecha',
 
   'imports.undo': 'Deshacer esta carga',
-  'imports.undo.question': '¿Deshacer la carga de «{name}»? Sus líneas se borran y los tableros se recalculan.',
+  'imports.undo.question': '¿Deshacer la carga de «{name}»? Sus líneas se borran y el panel se recalcula.',
   'imports.undo.yes': 'Sí, deshacer',
   'imports.undo.working': 'Deshaciendo…',
   'imports.discard': 'Descartar',
@@ -50,7 +50,7 @@ export const importsEs = {
   'imports.detail.meta': 'Subido por {who} · {when} · {size}',
   'imports.detail.gone': 'Esta carga no existe en esta empresa. Puede que el enlace esté incompleto.',
   'imports.analyzing': 'Ayni está leyendo tu archivo. Suele tardar unos segundos; un archivo grande, hasta un par de minutos.',
-  'imports.reverting': 'Deshaciendo la carga: Ayni está borrando sus líneas y recalculando los tableros.',
+  'imports.reverting': 'Deshaciendo la carga: Ayni está borrando sus líneas y recalculando el panel.',
   'imports.reverted': 'Esta carga se deshizo: sus líneas ya no están en tus cifras.',
 
   'imports.review.title': 'Revisa lo que entendió Ayni',
@@ -158,7 +158,7 @@ export const importsEs = {
   'imports.phase.replacing': 'Reemplazando los días ya cargados',
   'imports.phase.skipping': 'Saltando las líneas ya cargadas',
   'imports.phase.inserting': 'Guardando las ventas',
-  'imports.phase.rollups': 'Actualizando los tableros',
+  'imports.phase.rollups': 'Actualizando el panel',
 
   'imports.result.title': 'Ventas cargadas',
   'imports.result.lines': 'Líneas cargadas',
@@ -204,7 +204,7 @@ export const importsEs = {
 export const importsEn: Record<keyof typeof importsEs, string> = {
   'imports.title': 'Load sales',
   'imports.intro': "Upload the sales file that {company}'s point of sale exports. Ayni recognises the columns, shows you what it understood and loads the lines.",
-  'imports.toDashboard': 'Go to the dashboard',
+  'imports.toDashboard': 'See these sales on the dashboard',
   'imports.another': 'Load another file',
   'imports.back': '← All imports',
   'imports.formerMember': 'someone no longer in the team',

@@ -42,6 +42,15 @@ function Summary({ summary }: { summary: ImportSummary }) {
   );
 }
 
+/**
+ * The dashboard over the days the import loaded (the dashboard keeps its view in the address: a custom period is
+ * `period=custom&from=&to=`), since its default, the last 30 days, may hold none of an older export's sales.
+ */
+export function dashboardOf(companyId: string, summary: ImportSummary | null | undefined): string {
+  if (!summary?.date_from || !summary.date_to) return `/c/${companyId}`;
+  return `/c/${companyId}?${new URLSearchParams({ period: 'custom', from: summary.date_from, to: summary.date_to })}`;
+}
+
 /** A loaded import: what it added to the figures, the rows it left out, the way to the dashboard, and undo. */
 export function ImportResult({ record }: { record: ImportRecord }) {
   const { t } = useI18n();
@@ -52,7 +61,7 @@ export function ImportResult({ record }: { record: ImportRecord }) {
         <h2 id="imports-result-h">{t('imports.result.title')}</h2>
         {record.summary ? <Summary summary={record.summary} /> : null}
         <div className="actions actions--split">
-          <Link className="button button--primary" to={`/c/${company.id}`}>
+          <Link className="button button--primary" to={dashboardOf(company.id, record.summary)}>
             {t('imports.toDashboard')}
           </Link>
           <Link className="button" to={`/c/${company.id}/imports`}>
