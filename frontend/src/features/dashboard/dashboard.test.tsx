@@ -390,6 +390,31 @@ describe('the view lives in the URL', () => {
   });
 });
 
+describe('on a phone', () => {
+  it('folds the choices besides the period under what they are set to, so the figures come first', async () => {
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: query === '(max-width: 40rem)',
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    dashboardApi();
+    await openDashboard('?compare=previous_year', 'es');
+    const more = document.querySelector<HTMLDetailsElement>('.dash-more')!;
+    const summary = more.querySelector('summary')!;
+    expect(more.open).toBe(false);
+    expect(text(summary)).toBe('Locales, comparación y métrica: Todos los locales · Año anterior · Ventas');
+    await userEvent.setup().click(summary);
+    expect(more.open).toBe(true);
+    expect((screen.getByLabelText('Comparar con') as HTMLSelectElement).value).toBe('previous_year');
+  });
+
+  it('on a wider screen they are open from the start', async () => {
+    dashboardApi();
+    await openDashboard();
+    expect(document.querySelector<HTMLDetailsElement>('.dash-more')!.open).toBe(true);
+  });
+});
+
 describe('what the dashboard says when', () => {
   it('the data ends before the period: up to when, and a way to the same span there', async () => {
     const api = dashboardApi('analyst', { overview: (req) => json(200, overview(req.query, '2026-10-15')) });

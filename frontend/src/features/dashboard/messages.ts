@@ -22,6 +22,7 @@ export const dashboardEs = {
   'dashboard.period.order': 'La fecha de inicio debe ser anterior a la de término.',
   'dashboard.period.tooLong': 'El período puede durar menos de {years} años.',
 
+  'dashboard.moreFilters': 'Locales, comparación y métrica',
   'dashboard.compare': 'Comparar con',
   'dashboard.compare.previous_period': 'Período anterior',
   'dashboard.compare.previous_year': 'Año anterior',
@@ -142,6 +143,7 @@ export const dashboardEn: Record<DashboardKey, string> = {
   'dashboard.period.order': 'The start date must come before the end date.',
   'dashboard.period.tooLong': 'The period must be shorter than {years} years.',
 
+  'dashboard.moreFilters': 'Locations, comparison and metric',
   'dashboard.compare': 'Compare with',
   'dashboard.compare.previous_period': 'Previous period',
   'dashboard.compare.previous_year': 'Previous year',

@@ -1,5 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { LocationList, Metric } from '@/shared/api/types';
 import { describeError } from '@/shared/forms/form';
 import { useI18n } from '@/shared/i18n/i18n';
@@ -15,34 +15,53 @@ interface FiltersProps {
   onChange: (change: Partial<View>) => void;
 }
 
-/** What the page shows: period, locations, comparison and metric. Every change lands in the URL. */
+// Below this width the choices besides the period fold away, so a phone shows the figures on its first screen.
+const NARROW = '(max-width: 40rem)';
+
+/**
+ * What the page shows: the period, then locations, comparison and metric, which fold under a line saying what
+ * they are set to (folded at first on a phone). Every change lands in the URL.
+ */
 export function Filters({ view, range, locations, onChange }: FiltersProps) {
   const { t } = useI18n();
   const id = useId();
+  const [open, setOpen] = useState(() => !window.matchMedia(NARROW).matches);
+  const chosen = view.locations.length;
+  const total = locations.data?.items.length ?? 0;
+  const where = chosen && total ? t('dashboard.locations.some', { n: chosen, total }) : t('dashboard.locations.all');
+  const summary = [where, t(`dashboard.compare.${view.compare}`), t(`dashboard.metric.${view.metric}`)].join(' · ');
   return (
     <section className="card dash-filters" aria-label={t('dashboard.filters')}>
       <PeriodPicker period={view.period} range={range} onChange={(period) => onChange({ period })} />
-      <LocationsFilter selected={view.locations} read={locations} onChange={(ids) => onChange({ locations: ids })} />
-      <div className="dash-field">
-        <label htmlFor={`${id}-compare`}>{t('dashboard.compare')}</label>
-        <select id={`${id}-compare`} value={view.compare} onChange={(e) => onChange({ compare: e.target.value as View['compare'] })}>
-          {COMPARES.map((compare) => (
-            <option key={compare} value={compare}>
-              {t(`dashboard.compare.${compare}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="dash-field">
-        <label htmlFor={`${id}-metric`}>{t('dashboard.metric')}</label>
-        <select id={`${id}-metric`} value={view.metric} onChange={(e) => onChange({ metric: e.target.value as Metric })}>
-          {METRICS.map((metric) => (
-            <option key={metric} value={metric}>
-              {t(`dashboard.metric.${metric}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <details className="dash-more" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+        <summary>
+          <span className="visually-hidden">{t('dashboard.moreFilters')}: </span>
+          {summary}
+        </summary>
+        <div className="dash-more__fields">
+          <LocationsFilter selected={view.locations} read={locations} onChange={(ids) => onChange({ locations: ids })} />
+          <div className="dash-field">
+            <label htmlFor={`${id}-compare`}>{t('dashboard.compare')}</label>
+            <select id={`${id}-compare`} value={view.compare} onChange={(e) => onChange({ compare: e.target.value as View['compare'] })}>
+              {COMPARES.map((compare) => (
+                <option key={compare} value={compare}>
+                  {t(`dashboard.compare.${compare}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="dash-field">
+            <label htmlFor={`${id}-metric`}>{t('dashboard.metric')}</label>
+            <select id={`${id}-metric`} value={view.metric} onChange={(e) => onChange({ metric: e.target.value as Metric })}>
+              {METRICS.map((metric) => (
+                <option key={metric} value={metric}>
+                  {t(`dashboard.metric.${metric}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+      </details>
     </section>
   );
 }
