@@ -165,6 +165,31 @@ def cpu_tree(pid: int) -> float:
     return total
 
 
+def wait_idle(pid: int, share: float = 0.05, interval: float = 0.5, timeout: float = 60.0) -> float:
+    """Wait until `pid` and its descendants use under `share` of a core over `interval` (a server still answering
+    what an overloaded run left queued is not ready for the next run); the seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        before = cpu_tree(pid)
+        time.sleep(interval)
+        if cpu_tree(pid) - before < share * interval:
+            break
+    return time.monotonic() - start
+
+
+def switches(pid: int) -> int:
+    """Context switches so far (voluntary and not) of every thread of `pid` and its live descendants."""
+    total = 0
+    for one in [pid, *descendants(pid)]:
+        with contextlib.suppress(OSError):
+            for thread in Path(f"/proc/{one}/task").iterdir():
+                with contextlib.suppress(OSError):
+                    for line in (thread / "status").read_text().splitlines():
+                        if "ctxt_switches:" in line:
+                            total += int(line.split()[1])
+    return total
+
+
 class Processes:
     """Children of this run; `stop_all` (in a finally) ends each one's process group."""
 
@@ -173,8 +198,9 @@ class Processes:
         self.running: list[tuple[str, subprocess.Popen[bytes]]] = []
 
     def start(
-        self, name: str, command: Sequence[str], core: int, env: Mapping[str, str] | None = None
+        self, name: str, command: Sequence[str], core: int | str, env: Mapping[str, str] | None = None
     ) -> subprocess.Popen[bytes]:
+        """`command` pinned to `core` (a CPU number, or a taskset list such as "0,1")."""
         log = (self.logs / f"{name}.log").open("ab")
         process = subprocess.Popen(
             ["taskset", "-c", str(core), *command],
@@ -244,8 +270,11 @@ class Servers:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def wait_http_200(port: int, path: str = "/health", timeout: float = 30.0, interval: float = 0.005) -> float:
-    """Poll until GET `path` answers 200; the monotonic time of that answer."""
+def wait_http_200(
+    port: int, path: str = "/health", timeout: float = 30.0, interval: float = 0.005, *, any_status: bool = False
+) -> float:
+    """Poll until GET `path` answers 200 (with `any_status`, answers at all: the server is up); the monotonic time
+    of that answer."""
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -253,7 +282,7 @@ def wait_http_200(port: int, path: str = "/health", timeout: float = 30.0, inter
             with socket.create_connection(("127.0.0.1", port), timeout=1.0) as sock:
                 sock.sendall(request)
                 head = sock.recv(64)
-                if head.startswith(b"HTTP/1.1 200"):
+                if head.startswith(b"HTTP/1.1 " if any_status else b"HTTP/1.1 200"):
                     return time.monotonic()
         except OSError:
             pass

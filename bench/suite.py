@@ -24,17 +24,19 @@ from pathlib import Path
 from uuid import UUID
 
 import analytics
+import ceiling
 import imports
 import load
 import procs
 import raw_dramatiq
 import redis
+import users
 
 from ayni.sales.demo_company import DEMO_COMPANY, demo_company_fields, demo_location_fields
 
 KEYS = [
     "health_vs_ceiling",
-    "me_vs_ceiling",
+    "me_vs_minimal",
     "health_p99_ms",
     "me_p99_ms",
     "locations_vs_me",
@@ -54,6 +56,7 @@ KEYS = [
     "breakdown_product_vs_me",
     "calendar_vs_me",
     "overview_vs_lines_scan",
+    "users_1000_p95_ms",
     "dashboard_ready_s",
     "dashboard_switch_ms",
 ]
@@ -73,6 +76,9 @@ class Plan:
     jobs: int
     import_lines: int
     import_reps: int
+    users_s: float  # the length of each open-loop users run
+    users_runs: int  # at most this many users runs per WEB_CONCURRENCY (the light and the 1,000-user one included)
+    scale: bool  # the scale curve (SCALE_LINES)
 
 
 QUICK = Plan(
@@ -86,6 +92,9 @@ QUICK = Plan(
     jobs=1000,
     import_lines=200_000,
     import_reps=1,
+    users_s=8,
+    users_runs=5,
+    scale=False,
 )
 FULL = Plan(
     "full",
@@ -98,7 +107,53 @@ FULL = Plan(
     jobs=3000,
     import_lines=1_000_000,
     import_reps=3,
+    users_s=20,
+    users_runs=7,
+    scale=True,
 )
+# A target of the 64-connection runs: its URL, its request headers, the pid of the process that serves it.
+Target = tuple[str, dict[str, str] | None, int]
+USERS = 1_000  # users_1000_p95_ms
+LIGHT_USERS = 100  # the run that measures what an answer costs
+IDLE_S = 2.0  # a worker's idle RSS is read this long after its last job
+SCALE_LINES = (100_000, 1_000_000, 5_000_000)
+UPLOAD_LIMIT = 256 * 1_048_576  # IMPORT_MAX_BYTES's default: a larger demo file goes gzipped
+
+
+@dataclass(frozen=True)
+class UsersRun:
+    result: load.OpenLoopResult
+    api_cpu_s: float  # the API's CPU seconds during the run
+    other_cpu_s: float  # PostgreSQL's, Redis's and the load generator's
+
+    @property
+    def api_us(self) -> float:
+        return self.api_cpu_s / max(1, self.result.answered) * 1e6
+
+    @property
+    def other_us(self) -> float:
+        return self.other_cpu_s / max(1, self.result.answered) * 1e6
+
+    def predicted_users(self, concurrency: int, requests_per_user_s: float) -> int:
+        """The users whose requests would keep the busiest core 80 % busy at this run's CPU per answer: with one
+        API process, the API's core or the other one (PostgreSQL, Redis, the generator); with two, both cores
+        shared by everything. Rounded down to tens."""
+        if concurrency == 1:
+            answers_per_s = 1e6 / max(self.api_us, self.other_us)
+        else:
+            answers_per_s = 2e6 / (self.api_us + self.other_us)
+        return int(0.8 * answers_per_s / requests_per_user_s) // 10 * 10
+
+
+@dataclass(frozen=True)
+class UsersOutcome:
+    light: UsersRun  # LIGHT_USERS users
+    full: UsersRun  # USERS users
+    most: int  # the most users found to meet the goal (USERS when it does; 0 when not even LIGHT_USERS do)
+    at_goal: UsersRun | None  # the run of `most` users
+    predicted: int  # the light run's prediction, the search's first try
+
+
 # The warm-up import: the worker imports polars and the sales jobs on its first import, once in its life.
 WARM_UP_LINES = 1_000
 
@@ -187,6 +242,7 @@ class Bench:
         self.token: str | None = None
         self.locations_url: str | None = None
         self.imported_company: UUID | None = None  # the last company the imports phase filled
+        self.imported: list[tuple[UUID, float]] = []  # each company the imports phase filled, its import's seconds
         self.password = "bench-" + secrets.token_urlsafe(12)
         self.email = "bench@example.com"
         self.python = sys.executable
@@ -237,14 +293,28 @@ class Bench:
     # --- phases -------------------------------------------------------------------------------------------
 
     def cold_start(self) -> None:
-        say(f"cold start: 1 unmeasured + {self.plan.cold_starts} measured starts of ayni serve")
-        times = []
+        """`ayni serve` from Popen to its first 200, and, alternating with it, the bare ceiling's start (Python,
+        uvicorn, uvloop and one ASGI function) for scale: how much of the start is the machine's and how much
+        Ayni's own imports and set-up."""
+        say(f"cold start: 1 unmeasured + {self.plan.cold_starts} measured starts of ayni serve and of the ceiling")
+        times, bare = [], []
         for index in range(self.plan.cold_starts + 1):
             process, seconds = self.start_api()
             self.procs.stop(process)
+            port = procs.free_port()
+            start = time.monotonic()
+            ceiling_process = self.procs.start(
+                "ceiling-start", [self.python, str(procs.BENCH / "ceiling.py"), str(port), "--bare"], self.server_core,
+                self.env,
+            )  # fmt: skip
+            bare_seconds = procs.wait_http_200(port) - start
+            self.procs.stop(ceiling_process)
             if index:  # the first one may write bytecode caches
                 times.append(seconds)
+                bare.append(bare_seconds)
         self.table.add("cold start, ayni serve -> first 200 /health", "s", times, "cold_start_s")
+        self.table.add("bare ASGI app start -> first 200 (for scale)", "s", bare)
+        self.table.add("cold start vs the bare start", "ratio", [t / b for t, b in zip(times, bare, strict=True)])
 
     def sign_in(self) -> None:
         base = f"http://127.0.0.1:{self.api_port}/api/v1/auth"
@@ -284,25 +354,30 @@ class Bench:
         self.locations_url = url
 
     def http(self) -> None:
+        """The interleaved 64-connection runs: the ceilings, /health, /me, the minimal /me, the locations list."""
         plan = self.plan
-        ceilings = {}
-        for name, extra in (("ceiling", []), ("ceiling_headers", ["--ayni-headers"])):
-            port = procs.free_port()
-            process = self.procs.start(
-                name, [self.python, str(procs.BENCH / "ceiling.py"), str(port), *extra], self.server_core, self.env
-            )
-            procs.wait_http_200(port)
-            ceilings[name] = (port, process)
-        auth = {"Authorization": f"Bearer {self.token}"} if self.token else None
         assert self.api is not None
-        targets = {
-            name: (f"http://127.0.0.1:{port}/health", None, process.pid) for name, (port, process) in ceilings.items()
+        auth = {"Authorization": f"Bearer {self.token}"} if self.token else None
+        ceilings = {  # name: (script and arguments, path, headers)
+            "ceiling": (["ceiling.py"], "/health", None),
+            "ceiling_bare": (["ceiling.py", "--bare"], "/health", None),
         }
+        if auth:
+            ceilings["minimal_me"] = (["minimal_me.py"], "/api/v1/auth/me", auth)
+        targets: dict[str, Target] = {}
+        started = []
+        for name, (script, path, headers) in ceilings.items():
+            port = procs.free_port()
+            command = [self.python, str(procs.BENCH / script[0]), str(port), *script[1:]]
+            started.append(self.procs.start(name, command, self.server_core, self.env))
+            procs.wait_http_200(port, any_status=True)  # the minimal /me answers /health with a 401
+            targets[name] = (f"http://127.0.0.1:{port}{path}", headers, started[-1].pid)
         targets["health"] = (f"http://127.0.0.1:{self.api_port}/health", None, self.api.pid)
         if auth:
             targets["me"] = (f"http://127.0.0.1:{self.api_port}/api/v1/auth/me", auth, self.api.pid)
         if auth and self.locations_url:
             targets["locations"] = (self.locations_url, auth, self.api.pid)
+        self.check_same_bytes(targets, {"ceiling": "health", "minimal_me": "me"})
 
         def run(name: str, seconds: float) -> load.WrkResult:
             url, headers, pid = targets[name]
@@ -320,52 +395,73 @@ class Bench:
                 results[name].append(run(name, plan.run_s))
             line = ", ".join(f"{n} {results[n][-1].ok_per_s:.0f}/s" for n in targets)
             say(f"  rep {rep + 1}: {line}")
-        for _, process in ceilings.values():
+        for process in started:
             self.procs.stop(process)
         for name, rs in results.items():
             bad = sum(r.errors for r in rs)
             if bad:
                 self.table.notes.append(f"{name}: {bad} errors at 64 connections")
-        ceil = [r.ok_per_s for r in results["ceiling"]]
-        self.table.add("ceiling: bare ASGI GET /health", "req/s", ceil)
-        self.table.add("ayni GET /health", "req/s", [r.ok_per_s for r in results["health"]])
-        ratios = [h.ok_per_s / c for h, c in zip(results["health"], ceil, strict=True)]
-        self.table.add("health_vs_ceiling", "ratio", ratios, "health_vs_ceiling")
-        with_headers = [r.ok_per_s for r in results["ceiling_headers"]]
-        self.table.add("ceiling with Ayni's response headers", "req/s", with_headers)
-        ratios = [h.ok_per_s / c for h, c in zip(results["health"], with_headers, strict=True)]
-        self.table.add("health vs that ceiling", "ratio", ratios)
-        self.table.add("ceiling p99 at 64 connections", "ms", [r.p99_ms for r in results["ceiling"]])
-        self.table.add("health p99 at 64 connections", "ms", [r.p99_ms for r in results["health"]], "health_p99_ms")
-        me = results.get("me", [])
-        self.table.add("ayni GET /api/v1/auth/me", "req/s", [r.ok_per_s for r in me])
-        self.table.add(
-            "me_vs_ceiling", "ratio", [m.ok_per_s / c for m, c in zip(me, ceil, strict=False)], "me_vs_ceiling"
-        )
-        self.table.add("me p99 at 64 connections", "ms", [r.p99_ms for r in me], "me_p99_ms")
+        self.http_table(results)
+
+    def check_same_bytes(self, targets: dict[str, Target], pairs: dict[str, str]) -> None:
+        """Each ceiling's answer against Ayni's, byte for byte (the date's and the request id's values aside):
+        a note either way, with both answers when they differ."""
+        for ceiling_name, ayni_name in pairs.items():
+            if ceiling_name not in targets or ayni_name not in targets:
+                continue
+            answers = []
+            for name in (ceiling_name, ayni_name):
+                url, headers, _ = targets[name]
+                port, path = url.removeprefix("http://127.0.0.1:").split("/", 1)
+                answers.append(ceiling.raw_answer(int(port), "/" + path, headers))
+            if ceiling.same_bytes(*answers):
+                self.table.notes.append(f"{ceiling_name} answers the same bytes as Ayni's {ayni_name}")
+            else:
+                differ = f"{ceiling_name} does NOT answer the same bytes as Ayni's {ayni_name}"
+                self.table.notes.append(f"{differ}: {answers[0]!r} vs {answers[1]!r}")
+
+    def http_table(self, results: dict[str, list[load.WrkResult]]) -> None:
+        def rates(name: str) -> list[float]:
+            return [r.ok_per_s for r in results.get(name, [])]
+
+        def ratios(name: str, of: str) -> list[float]:
+            return [a / b for a, b in zip(rates(name), rates(of), strict=False)]
+
+        def cpu(name: str) -> list[float]:
+            return [r.cpu_us_per_ok for r in results.get(name, [])]
+
+        def cpu_ratios(name: str, of: str) -> list[float]:
+            return [b / a for a, b in zip(cpu(name), cpu(of), strict=False)]
+
+        table = self.table
+        table.add("ceiling: bare ASGI, /health's bytes and headers", "req/s", rates("ceiling"))
+        table.add("ayni GET /health", "req/s", rates("health"))
+        table.add("health_vs_ceiling", "ratio", ratios("health", "ceiling"), "health_vs_ceiling")
+        table.add("bare ceiling: the body and 2 headers", "req/s", rates("ceiling_bare"))
+        table.add("health vs the bare ceiling", "ratio", ratios("health", "ceiling_bare"))
+        table.add("ceiling p99 at 64 connections", "ms", [r.p99_ms for r in results["ceiling"]])
+        table.add("health p99 at 64 connections", "ms", [r.p99_ms for r in results["health"]], "health_p99_ms")
+        table.add("minimal ASGI /me: pyjwt, asyncpg, same bytes", "req/s", rates("minimal_me"))
+        table.add("ayni GET /api/v1/auth/me", "req/s", rates("me"))
+        table.add("me_vs_minimal", "ratio", ratios("me", "minimal_me"), "me_vs_minimal")
+        table.add("me_vs_ceiling (against the bare ceiling)", "ratio", ratios("me", "ceiling_bare"))
+        table.add("minimal /me p99 at 64 connections", "ms", [r.p99_ms for r in results.get("minimal_me", [])])
+        table.add("me p99 at 64 connections", "ms", [r.p99_ms for r in results.get("me", [])], "me_p99_ms")
         # A company-scoped read pays for the membership check and the RLS settings on top of /me's work.
-        locations = results.get("locations", [])
-        self.table.add("ayni GET /api/v1/companies/{cid}/locations", "req/s", [r.ok_per_s for r in locations])
-        self.table.add(
-            "locations_vs_me",
-            "ratio",
-            [lo.ok_per_s / m.ok_per_s for lo, m in zip(locations, me, strict=False)],
-            "locations_vs_me",
-        )
-        # The same comparison in server CPU time per answer: steady on a shared machine, and it shows whether
-        # the ceiling saturated its core (if not, the load generator was the limit and req/s flatters Ayni).
-        ceil_cpu = [r.cpu_us_per_ok for r in results["ceiling"]]
-        self.table.add("ceiling: server core busy", "share", [r.server_busy for r in results["ceiling"]])
-        self.table.add("ceiling: CPU per answer", "us", ceil_cpu)
-        self.table.add("ayni /health: CPU per answer", "us", [r.cpu_us_per_ok for r in results["health"]])
-        self.table.add("ayni /me: CPU per answer", "us", [r.cpu_us_per_ok for r in me])
-        self.table.add(
-            "health_vs_ceiling by CPU time", "ratio",
-            [c / h.cpu_us_per_ok for h, c in zip(results["health"], ceil_cpu, strict=True)],
-        )  # fmt: skip
-        self.table.add(
-            "me_vs_ceiling by CPU time", "ratio", [c / m.cpu_us_per_ok for m, c in zip(me, ceil_cpu, strict=False)]
-        )
+        table.add("ayni GET /api/v1/companies/{cid}/locations", "req/s", rates("locations"))
+        table.add("locations_vs_me", "ratio", ratios("locations", "me"), "locations_vs_me")
+        # The same comparisons in server CPU time per answer: steady on a shared machine, and they show whether
+        # a ceiling saturated its core (if not, the load generator was the limit and req/s flatters Ayni).
+        table.add("ceiling: server core busy", "share", [r.server_busy for r in results["ceiling"]])
+        table.add("ceiling: CPU per answer", "us", cpu("ceiling"))
+        table.add("bare ceiling: CPU per answer", "us", cpu("ceiling_bare"))
+        table.add("ayni /health: CPU per answer", "us", cpu("health"))
+        table.add("minimal /me: server core busy", "share", [r.server_busy for r in results.get("minimal_me", [])])
+        table.add("minimal /me: CPU per answer", "us", cpu("minimal_me"))
+        table.add("ayni /me: CPU per answer", "us", cpu("me"))
+        table.add("ayni locations: CPU per answer", "us", cpu("locations"))
+        table.add("health_vs_ceiling by CPU time", "ratio", cpu_ratios("health", "ceiling"))
+        table.add("me_vs_minimal by CPU time", "ratio", cpu_ratios("me", "minimal_me"))
 
     def login(self) -> None:
         if not self.token:
@@ -439,6 +535,10 @@ class Bench:
         )
 
     def jobs(self) -> None:
+        """Ayni's ping jobs (HTTP enqueue to `succeeded`, API and worker on the server core) against a bare Dramatiq
+        worker's no-op messages; the key compares their CPU per job (the rates compare Dramatiq's consumer sleeps
+        with Ayni's CPU: bench/README.md, "Figures that travel"). Per job, the CPU of every process and the counts
+        that explain it (context switches, Redis commands), and what a thread handoff costs here."""
         if not self.token:
             self.table.add("jobs_vs_raw_dramatiq", "ratio", [], "jobs_vs_raw_dramatiq")
             return
@@ -452,44 +552,96 @@ class Bench:
         )
         worker = self.procs.start("worker", [*self.ayni, "worker"], self.server_core, self.env)
         say(
-            f"jobs: workers of {processes} process(es) x {threads} threads; "
-            f"warm-up, then {plan.reps} x {plan.jobs} jobs each"
+            f"jobs: workers of {processes} process(es) x {threads} threads; warm-up, then {plan.reps} x "
+            f"({plan.jobs} raw messages, {plan.jobs} ayni jobs)"
         )
         import psycopg
 
+        assert self.api is not None
+        assert self.servers.postgres.process is not None
+        assert self.servers.redis.process is not None
+        pids = {
+            "api": self.api.pid, "worker": worker.pid, "raw": raw_worker.pid,
+            "postgres": self.servers.postgres.process.pid, "redis": self.servers.redis.process.pid,
+        }  # fmt: skip
+        client = redis.Redis.from_url(self.servers.redis.url)
         with psycopg.connect(self.servers.postgres.url, autocommit=True) as db:
+            self.job_settings(db, client)
+
+            def snapshot() -> dict[str, float]:
+                values = {name: procs.cpu_tree(pid) for name, pid in pids.items()}
+                values |= {f"{name} switches": float(procs.switches(pids[name])) for name in ("api", "worker", "raw")}
+                values["commands"] = float(client.info("stats")["total_commands_processed"])
+                values["time"] = time.perf_counter()
+                return values
+
+            def per(before: dict[str, float], count: int) -> dict[str, float]:
+                after = snapshot()
+                used = {name: (after[name] - before[name]) for name in before}
+                return {name: value / count for name, value in used.items()} | {"elapsed": used["time"]}
+
             self.ayni_jobs(db, 200)
             raw_dramatiq.drain_rate(self.servers.redis.url, 500)
-            raw, ours, enq, ratios, raw_cpu, our_cpu = [], [], [], [], [], []
-            assert self.api is not None
+            rows: dict[str, tuple[str, list[float]]] = {}
+
+            def add(label: str, unit: str, value: float) -> None:
+                rows.setdefault(label, (unit, []))[1].append(value)
+
             for rep in range(plan.reps):
-                cpu = procs.cpu_tree(raw_worker.pid)
+                before = snapshot()
                 raw_rate = raw_dramatiq.drain_rate(self.servers.redis.url, plan.jobs)
-                raw_cpu.append((procs.cpu_tree(raw_worker.pid) - cpu) / plan.jobs * 1e6)
-                cpu = procs.cpu_tree(worker.pid) + procs.cpu_tree(self.api.pid)
+                raw = per(before, plan.jobs + 1)  # the wake-up message too
+                before = snapshot()
                 rate, enqueue_rate = self.ayni_jobs(db, plan.jobs)
-                our_cpu.append((procs.cpu_tree(worker.pid) + procs.cpu_tree(self.api.pid) - cpu) / plan.jobs * 1e6)
-                raw.append(raw_rate)
-                ours.append(rate)
-                enq.append(enqueue_rate)
-                ratios.append(rate / raw_rate)
-                say(
-                    f"  rep {rep + 1}: raw dramatiq {raw_rate:.0f}/s, ayni {rate:.0f}/s "
-                    f"(HTTP enqueue alone {enqueue_rate:.0f}/s)"
+                ours = per(before, plan.jobs + 1)
+                add("bare dramatiq no-op messages", "1/s", raw_rate)
+                add("ayni ping jobs: HTTP enqueue -> succeeded", "1/s", rate)
+                add("ayni ping jobs: HTTP 202s alone", "1/s", enqueue_rate)
+                add("ayni jobs/s vs bare dramatiq messages/s (the earlier key)", "ratio", rate / raw_rate)
+                add("raw dramatiq worker: CPU per message", "us", raw["raw"] * 1e6)
+                add("raw dramatiq worker: server core busy", "share", raw["raw"] * plan.jobs / raw["elapsed"])
+                add("ayni API: CPU per job", "us", ours["api"] * 1e6)
+                add("ayni worker: CPU per job", "us", ours["worker"] * 1e6)
+                add("ayni API + worker: CPU per job", "us", (ours["api"] + ours["worker"]) * 1e6)
+                add("ayni: server core busy", "share", (ours["api"] + ours["worker"]) * plan.jobs / ours["elapsed"])
+                add("jobs_vs_raw_dramatiq", "ratio", raw["raw"] / (ours["api"] + ours["worker"]))
+                add("ayni: PostgreSQL CPU per job (load core)", "us", ours["postgres"] * 1e6)
+                add("ayni: Redis CPU per job (load core)", "us", ours["redis"] * 1e6)
+                add("raw: Redis CPU per message (load core)", "us", raw["redis"] * 1e6)
+                add(
+                    "ayni: context switches per job, API + worker",
+                    "count",
+                    ours["api switches"] + ours["worker switches"],
                 )
-        self.table.add("ceiling: bare dramatiq no-op messages", "1/s", raw)
-        self.table.add("ayni ping jobs: HTTP enqueue -> succeeded", "1/s", ours)
-        self.table.add("ayni ping jobs: HTTP 202s alone", "1/s", enq)
-        self.table.add("jobs_vs_raw_dramatiq", "ratio", ratios, "jobs_vs_raw_dramatiq")
-        self.table.add("raw dramatiq worker: CPU per message", "us", raw_cpu)
-        self.table.add("ayni API + worker: CPU per job", "us", our_cpu)
-        self.table.add(
-            "jobs_vs_raw_dramatiq by CPU time", "ratio", [r / o for r, o in zip(raw_cpu, our_cpu, strict=True)]
-        )
-        self.table.add("worker RSS after the jobs", "MiB", [procs.rss_mb(worker.pid)], "worker_rss_mb")
+                add("raw: context switches per message", "count", raw["raw switches"])
+                add("ayni: Redis commands per job", "count", ours["commands"])
+                add("raw: Redis commands per message", "count", raw["commands"])
+                say(
+                    f"  rep {rep + 1}: raw dramatiq {raw_rate:.0f}/s, ayni {rate:.0f}/s (HTTP enqueue alone "
+                    f"{enqueue_rate:.0f}/s), CPU per job {(ours['api'] + ours['worker']) * 1e6:.0f} us"
+                )
+        client.close()
+        for label, (unit, values) in rows.items():
+            self.table.add(label, unit, values, label if label == "jobs_vs_raw_dramatiq" else None)
+        self.table.add("worker RSS after the jobs (no import yet)", "MiB", [procs.rss_mb(worker.pid)])
         self.table.add("raw dramatiq worker RSS (for scale)", "MiB", [procs.rss_mb(raw_worker.pid)])
         self.procs.stop(raw_worker)
         self.procs.stop(worker)
+        out = subprocess.run(
+            ["taskset", "-c", str(self.server_core), self.python, str(procs.BENCH / "handoff.py"), "20000"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        handoff, syscall = (float(v) for v in out.stdout.split())
+        self.table.add("machine: thread handoff round trip, one core", "us", [handoff])
+        self.table.add("machine: a system call (os.getppid)", "us", [syscall])
+
+    def job_settings(self, db: object, client: redis.Redis) -> None:
+        """A note of the durability settings the job path's PostgreSQL and Redis run with."""
+        names = ("fsync", "synchronous_commit", "full_page_writes", "wal_level")
+        shown = ", ".join(f"{n}={db.execute(f'SHOW {n}').fetchone()[0]}" for n in names)  # type: ignore[attr-defined]
+        saved = client.config_get("save")["save"] or "''"
+        appendonly = client.config_get("appendonly")["appendonly"]
+        self.table.notes.append(f"jobs: PostgreSQL {shown}; Redis save={saved}, appendonly={appendonly}")
 
     def enumeration(self, samples: int = 50) -> None:
         """Issue 10, finding 2: do `password-reset` and `verify-email/resend` take longer for an existing
@@ -545,13 +697,23 @@ class Bench:
                     f"  rep {rep + 1}: upload {runs[-1].upload_s:.1f} s, import {runs[-1].done.seconds:.1f} s, "
                     f"COPY {runs[-1].copy_s:.1f} s"
                 )
+            time.sleep(IDLE_S)
+            idle_rss = procs.rss_mb(worker.pid)
         except imports.ImportFailed as exc:
             self.table.notes.append(f"imports: {exc}; import figures skipped")
-            for key in keys:
+            for key in (*keys, "worker_rss_mb"):
                 self.table.add(key, "", [], key)
             return
         finally:
             self.procs.stop(worker)
+        assert self.api is not None
+        self.table.add(f"worker RSS, idle {IDLE_S:.0f} s after its imports", "MiB", [idle_rss], "worker_rss_mb")
+        engine = [line for line in Path(f"/proc/{self.api.pid}/maps").read_text().splitlines() if "polars" in line]
+        self.table.notes.append(
+            "the API process has polars (the import engine) mapped: it must not"
+            if engine
+            else "the API process has no polars (the import engine) mapped after the uploads"
+        )
         quick = " (quick: 1M in full)" if plan is QUICK else ""
         self.table.add(f"upload, {size / 1e6:.0f} MB streamed -> 201", "s", [r.upload_s for r in runs])
         self.table.add(
@@ -590,26 +752,7 @@ class Bench:
         plan = self.plan
         api = f"http://127.0.0.1:{self.api_port}/api/v1"
         base = f"{api}/companies/{company}/analytics"
-        _, overview = http_json("GET", f"{base}/overview", token=self.token)
-        _, listed = http_json("GET", f"{api}/companies/{company}/locations", token=self.token)
-        if not isinstance(overview, dict) or not isinstance(listed, dict):
-            raise SystemExit(f"bench: the analytics company did not answer: {overview} {listed}")
-        last = date.fromisoformat(overview["data_through"])
-        locations = [str(location["id"]) for location in listed["items"]]
-
-        def ask(path: str) -> None:
-            status, answer = http_json("GET", f"{base}/{path}", token=self.token)
-            if status != 200:
-                raise SystemExit(f"bench: {path} answered {status}: {answer}")
-
-        say(f"analytics: first answers of {analytics.VARIANTS} questions per endpoint, data through {last}")
-        first_ms = {
-            name: analytics.median_ms(
-                functools.partial(ask, analytics.question(name, last, locations, shift))
-                for shift in range(analytics.VARIANTS)
-            )
-            for name in analytics.ENDPOINTS
-        }
+        first_ms, last, locations = self.first_answers(company)
         scan_ms = analytics.lines_scan_ms(self.servers.postgres.url, company, last, analytics.VARIANTS)
         auth = {"Authorization": f"Bearer {self.token}"}
         urls = {"me": f"{api}/auth/me"} | {
@@ -703,6 +846,199 @@ class Bench:
                        [ms / 1000 for ms in result["load_ms"]], "dashboard_ready_s")  # fmt: skip
         self.table.add("dashboard: a change of period -> drawn again", "ms", result["switch_ms"], "dashboard_switch_ms")
 
+    def users(self) -> None:
+        """Users, not connections (issue 16): 1,000 simulated users each opening the dashboard every 2 s on the
+        company the imports phase filled, open loop, at WEB_CONCURRENCY 1 and 2; when 1,000 is too many, the
+        largest count that keeps p95 within the goal."""
+        company = self.imported_company
+        if not self.token or company is None:
+            self.table.add("users_1000_p95_ms", "ms", [], "users_1000_p95_ms")
+            return
+        paths = users.dashboard_paths(company, DEMO_COMPANY.timezone)
+        tokens = users.mint_tokens(self.servers.postgres.url, self.email, self.env["JWT_SECRET"], USERS)
+        say(f"users: {USERS} sessions minted; {len(paths)} requests per dashboard open, every {users.PERIOD_S:.0f} s")
+        self.dashboard_profile(paths, tokens[0])
+        outcomes = {concurrency: self.users_at(concurrency, paths, tokens) for concurrency in (1, 2)}
+        chosen = max(outcomes, key=lambda c: (outcomes[c].most, -outcomes[c].full.result.percentile(95)))
+        for concurrency, outcome in outcomes.items():
+            self.users_rows(concurrency, outcome, concurrency == chosen)
+        self.table.add("users_1000_p95_ms", "ms", [outcomes[chosen].full.result.percentile(95)], "users_1000_p95_ms")
+        self.table.notes.append(
+            f"users: WEB_CONCURRENCY={chosen} chosen (more users within p95 <= {users.GOAL_P95_MS:.0f} ms and no "
+            f"error: {outcomes[1].most} with 1 process, {outcomes[2].most} with 2)"
+        )
+
+    def dashboard_profile(self, paths: list[str], token: str) -> None:
+        """Where a dashboard open's CPU goes: each of its requests alone under wrk (16 connections, 2 s), as a
+        first open asks it (no If-None-Match: the answer the API keeps) and as a later one (its ETag: a 304);
+        the API's CPU time per answer, on the server core."""
+        assert self.api is not None
+        auth = {"Authorization": f"Bearer {token}"}
+        say("users: the dashboard's requests one by one, 200 and 304, 2 s each")
+        for path in paths:
+            url = f"http://127.0.0.1:{self.api_port}{path}"
+            etag = ceiling.raw_answer(self.api_port, path, auth).partition(b"\r\netag: ")[2].partition(b"\r\n")[0]
+            name = users.label(path)
+            for variant, headers in (("200", auth), ("304", {**auth, "If-None-Match": etag.decode()})):
+                if variant == "304" and not etag:
+                    continue
+                result = load.wrk(
+                    url, core=self.load_core, connections=16, seconds=2, script_dir=self.workdir, headers=headers,
+                    server_pid=self.api.pid,
+                )  # fmt: skip
+                self.table.add(f"dashboard {name}, {variant}: API CPU per answer", "us", [result.cpu_us_per_ok])
+                if result.errors:
+                    self.table.notes.append(f"dashboard {name}, {variant}: {result.errors} errors")
+
+    def users_at(self, concurrency: int, paths: list[str], tokens: list[str]) -> UsersOutcome:
+        """Against `ayni serve` with WEB_CONCURRENCY=`concurrency` (1: the API on the server core; 2: a new `ayni
+        serve` on both cores, beside the load generator, PostgreSQL and Redis, as on a 2-core machine): a light
+        run that measures the CPU an answer costs, the 1,000-user run and, when it misses the goal, a search for
+        the largest user count that meets it, starting from what the light run's CPU figures predict."""
+        if concurrency == 1:
+            assert self.api is not None
+            api, port = self.api, self.api_port
+        else:
+            port = procs.free_port()
+            env = {**self.env, "WEB_CONCURRENCY": str(concurrency)}
+            cores = f"{self.server_core},{self.load_core}"
+            api = self.procs.start("api-2", [*self.ayni, "serve", "--port", str(port)], cores, env)
+            procs.wait_http_200(port)
+        assert self.servers.postgres.process is not None
+        assert self.servers.redis.process is not None
+        others = (self.servers.postgres.process.pid, self.servers.redis.process.pid)
+        seconds = self.plan.users_s
+        runs: dict[int, UsersRun] = {}
+
+        def run(count: int) -> bool:
+            procs.wait_idle(api.pid)  # what the last run left queued is answered, its connections closed
+            api_cpu, other_cpu = procs.cpu_tree(api.pid), sum(procs.cpu_tree(pid) for pid in others)
+            result = load.open_loop(port, users.schedule(count, seconds), seconds, paths, tokens[:count])
+            other_cpu = sum(procs.cpu_tree(pid) for pid in others) - other_cpu + result.client_cpu_s
+            runs[count] = UsersRun(result, procs.cpu_tree(api.pid) - api_cpu, other_cpu)
+            say(
+                f"  WEB_CONCURRENCY={concurrency}, {count} users: p95 {result.percentile(95):.0f} ms, "
+                f"{result.errors} errors, {result.answered_per_s:.0f} of {result.scheduled_per_s:.0f} req/s"
+            )
+            return users.meets_goal(result)
+
+        try:
+            # A dashboard opened once before: the API has computed each answer (as after the first visitor).
+            load.open_loop(port, [(0.0, 0)], 1.0, paths, tokens[:1])
+            good = LIGHT_USERS if run(LIGHT_USERS) else 0
+            light = runs[LIGHT_USERS]
+            guess = light.predicted_users(concurrency, len(paths) / users.PERIOD_S)
+            bad = None if run(USERS) else USERS
+            good = USERS if bad is None else good
+            while bad is not None and bad - good > max(10, good // 20) and len(runs) < self.plan.users_runs:
+                count = guess if good < guess < bad else (good + bad) // 20 * 10
+                if run(count):
+                    good = count
+                else:
+                    bad = count
+        finally:
+            if api is not self.api:
+                self.procs.stop(api)
+        return UsersOutcome(light, runs[USERS], good, runs.get(good), guess)
+
+    def users_rows(self, concurrency: int, outcome: UsersOutcome, chosen: bool) -> None:
+        full = outcome.full.result
+        label = f"users, WEB_CONCURRENCY={concurrency}{' (chosen)' if chosen else ''}"
+        if self.plan is QUICK:
+            label += f", {self.plan.users_s:.0f} s runs"
+        table = self.table
+        for q in (50, 95, 99):
+            table.add(f"{label}, {USERS}: p{q}", "ms", [full.percentile(q)])
+        table.add(f"{label}, {USERS}: dashboard open p95", "ms", [full.percentile(95, full.opens_ms)])
+        table.add(f"{label}, {USERS}: errors", "count", [float(full.errors)])
+        table.add(f"{label}, {USERS}: scheduled", "req/s", [full.scheduled_per_s])
+        table.add(f"{label}, {USERS}: answered", "req/s", [full.answered_per_s])
+        table.add(f"{label}, {USERS}: API CPU", "cores", [outcome.full.api_cpu_s / full.elapsed_s])
+        table.add(f"{label}, {USERS}: PG, Redis, generator CPU", "cores", [outcome.full.other_cpu_s / full.elapsed_s])
+        light = outcome.light
+        table.add(f"{label}, {LIGHT_USERS}: p95", "ms", [light.result.percentile(95)])
+        table.add(f"{label}, {LIGHT_USERS}: API CPU per answer", "us", [light.api_us])
+        table.add(f"{label}, {LIGHT_USERS}: PG, Redis, generator per answer", "us", [light.other_us])
+        table.add(f"{label}: users its CPU predicts at 80 %", "users", [float(outcome.predicted)])
+        table.add(f"{label}: most users, p95 <= {users.GOAL_P95_MS:.0f} ms", "users", [float(outcome.most)])
+        if outcome.at_goal is not None and outcome.most not in (USERS, LIGHT_USERS):
+            at = outcome.at_goal
+            table.add(f"{label}, {outcome.most}: p95", "ms", [at.result.percentile(95)])
+            table.add(f"{label}, {outcome.most}: answered", "req/s", [at.result.answered_per_s])
+            table.add(f"{label}, {outcome.most}: API CPU per answer", "us", [at.api_us])
+        statuses = ", ".join(f"{n} x {status}" for status, n in sorted(full.statuses.items()))
+        mean_ms = statistics.fmean(full.latencies_ms) if full.latencies_ms else math.nan
+        self.table.notes.append(
+            f"{label}, {USERS} users: {statuses}, {full.errors_socket} socket errors or timeouts (5 s); generator "
+            f"lag p99 {full.percentile(99, full.lag_ms):.1f} ms; Little's law: {full.answered_per_s:.0f} answers/s "
+            f"x {mean_ms:.0f} ms mean = {full.answered_per_s * mean_ms / 1000:.0f} requests in flight"
+        )
+
+    def first_answers(self, company: UUID) -> tuple[dict[str, float], date, list[str]]:
+        """The median time of the first answer of `analytics.VARIANTS` questions new to the API, per endpoint of
+        `analytics.ENDPOINTS`, in ms; the company's last day with data; its location ids."""
+        api = f"http://127.0.0.1:{self.api_port}/api/v1"
+        base = f"{api}/companies/{company}/analytics"
+        _, overview = http_json("GET", f"{base}/overview", token=self.token)
+        _, listed = http_json("GET", f"{api}/companies/{company}/locations", token=self.token)
+        if not isinstance(overview, dict) or not isinstance(listed, dict):
+            raise SystemExit(f"bench: the analytics company did not answer: {overview} {listed}")
+        last = date.fromisoformat(overview["data_through"])
+        locations = [str(location["id"]) for location in listed["items"]]
+
+        def ask(path: str) -> None:
+            status, answer = http_json("GET", f"{base}/{path}", token=self.token)
+            if status != 200:
+                raise SystemExit(f"bench: {path} answered {status}: {answer}")
+
+        say(f"analytics: first answers of {analytics.VARIANTS} questions per endpoint, data through {last}")
+        first_ms = {
+            name: analytics.median_ms(
+                functools.partial(ask, analytics.question(name, last, locations, shift))
+                for shift in range(analytics.VARIANTS)
+            )
+            for name in analytics.ENDPOINTS
+        }
+        return first_ms, last, locations
+
+    def scale(self) -> None:
+        """The scale curve (full run only): import time and the dashboard's first answers at each of SCALE_LINES
+        demo lines, each in a company of its own. The 1M point is the imports phase's first company (nothing
+        asked it anything since); the others are imported here by a fresh worker, after a warm-up import."""
+        assert self.token is not None
+        say(f"scale: imports of {', '.join(f'{n:,}' for n in SCALE_LINES if n != self.plan.import_lines)} lines")
+        worker = self.procs.start("scale-worker", [*self.ayni, "worker"], self.server_core, self.env)
+        try:
+            warm_up = self.workdir / "warm-up-sales.csv"
+            if not warm_up.exists():
+                imports.write_demo(warm_up, WARM_UP_LINES)
+            self.import_done(*self.upload(self.demo_company("Bench scale warm-up"), warm_up))
+            for lines in SCALE_LINES:
+                if lines == self.plan.import_lines and self.imported:
+                    company, seconds = self.imported[0]
+                else:
+                    demo = self.workdir / f"scale-{lines}.csv"
+                    if imports.write_demo(demo, lines) > UPLOAD_LIMIT:
+                        demo = imports.gzipped(demo)
+                        self.table.notes.append(f"scale: {lines:,} lines uploaded as {demo.name} (over 256 MiB)")
+                    company, import_id = self.upload(self.demo_company(f"Bench scale {lines}"), demo)
+                    demo.unlink()
+                    seconds = self.import_done(company, import_id).seconds
+                paths = users.dashboard_paths(company, DEMO_COMPANY.timezone)
+                opened = load.open_loop(self.api_port, [(0.0, 0)], 1.0, paths, [self.token])
+                first_ms, _, _ = self.first_answers(company)
+                label = f"scale, {lines:,} lines"
+                self.table.add(f"{label}: import 201 -> succeeded", "s", [seconds])
+                self.table.add(f"{label}: import lines per second", "1/s", [lines / seconds])
+                self.table.add(f"{label}: dashboard first open, 8 answers", "ms", opened.opens_ms or [math.nan])
+                for name, ms in first_ms.items():
+                    self.table.add(f"{label}: {name} first answer", "ms", [ms])
+                say(f"  {lines:,} lines: import {seconds:.1f} s, dashboard first open {opened.opens_ms} ms")
+        except imports.ImportFailed as exc:
+            self.table.notes.append(f"scale: {exc}; the curve is incomplete")
+        finally:
+            self.procs.stop(worker)
+
     def import_once(self, company: str, demo: Path, worker_pid: int) -> imports.Measured:
         """One import of `demo` into a new company, then COPY of its lines; RSS sampled around both processes."""
         assert self.api is not None
@@ -714,6 +1050,7 @@ class Bench:
                 uploaded = time.perf_counter() - start
             done = self.import_done(company_id, import_id)
         self.imported_company = company_id
+        self.imported.append((company_id, done.seconds))
         rows, copy_s = imports.copy_seconds(self.servers.postgres.url, company_id, import_id, self.workdir)
         if rows != done.lines_loaded:
             raise imports.ImportFailed(f"COPY read {rows} lines of the import, which loaded {done.lines_loaded}")
@@ -747,16 +1084,26 @@ class Bench:
         return imports.wait_done(lambda: http_json("GET", url, token=self.token))
 
     def ayni_jobs(self, db: object, count: int) -> tuple[float, float]:
-        """`count` pings through POST /api/v1/jobs/ping, timed until every job row is succeeded."""
+        """`count` pings through POST /api/v1/jobs/ping, timed until every job row is succeeded: (jobs/s, 202s/s).
+        One ping is waited for first, so the worker's consumer is awake (idle,
+        it sleeps up to 1 s between fetches). The polls ask for the last 16 jobs only (every 5 ms), then for all."""
+        auth = {"Authorization": f"Bearer {self.token}"}
+        wake = load.post_many(self.api_port, "/api/v1/jobs/ping", {"sleep_ms": 0}, auth, 1, connections=1)
+        self.wait_succeeded(db, [json.loads(wake[0][1])["id"]])
         start = time.perf_counter()
-        answers = load.post_many(
-            self.api_port, "/api/v1/jobs/ping", {"sleep_ms": 0}, {"Authorization": f"Bearer {self.token}"}, count
-        )
+        answers = load.post_many(self.api_port, "/api/v1/jobs/ping", {"sleep_ms": 0}, auth, count)
         enqueued = time.perf_counter()
         failed = [a for a in answers if a[0] != 202]
         if failed:
             raise SystemExit(f"bench: {len(failed)} pings not accepted, e.g. {failed[0]}")
         ids = [json.loads(body)["id"] for _, body in answers]
+        self.wait_succeeded(db, ids[-16:])
+        self.wait_succeeded(db, ids)
+        done = time.perf_counter()
+        return count / (done - start), count / (enqueued - start)
+
+    def wait_succeeded(self, db: object, ids: list[str]) -> None:
+        """Poll every 5 ms until every job of `ids` succeeded."""
         deadline = time.monotonic() + 600
         while True:
             row = db.execute(  # type: ignore[attr-defined]
@@ -765,13 +1112,11 @@ class Bench:
                 " FROM jobs WHERE id = ANY(%s::uuid[])",
                 (ids,),
             ).fetchone()
-            if row[0] == count:
-                break
+            if row[0] == len(ids):
+                return
             if row[1] or time.monotonic() > deadline:
                 raise SystemExit(f"bench: jobs did not all succeed ({row[0]} succeeded, {row[1]} failed)")
-            time.sleep(0.01)
-        done = time.perf_counter()
-        return count / (done - start), count / (enqueued - start)
+            time.sleep(0.005)
 
     def run(self) -> None:
         self.table.notes.append(f"load average at the start: {Path('/proc/loadavg').read_text().split()[:3]}")
@@ -788,6 +1133,10 @@ class Bench:
         self.imports()
         self.analytics()
         self.dashboard()
+        self.users()
+        if self.plan.scale and self.token:
+            self.scale()
+        self.table.add("API RSS at the end (uploads, analytics, users)", "MiB", [procs.rss_mb(self.api.pid)])
         self.table.notes.append(f"load average at the end: {Path('/proc/loadavg').read_text().split()[:3]}")
 
     def close(self) -> None:
@@ -797,7 +1146,7 @@ class Bench:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="under 5 minutes: fewer, shorter runs")
+    parser.add_argument("--quick", action="store_true", help="under 10 minutes: fewer, shorter runs, no scale curve")
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     procs.ensure_tools()
