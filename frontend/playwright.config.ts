@@ -81,7 +81,9 @@ export default defineConfig({
   retries: 0,
   timeout: 180_000,
   expect: { timeout: 15_000 },
-  reporter: [['list']],
+  // The list as it runs; and an HTML report with every page's screenshot attached (e2e/helpers.ts `shot`), which CI
+  // keeps as an artifact.
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   forbidOnly: !!process.env.CI,
   use: {
     baseURL: smoke ? 'http://127.0.0.1:4173' : baseURL,

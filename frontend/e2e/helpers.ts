@@ -16,8 +16,11 @@ export function words(info: TestInfo): (key: MessageKey, params?: Record<string,
   return (key, params) => (dictionaries[lang][key] ?? key).replace(/\{(\w+)\}/g, (_, n: string) => params?.[n] ?? `{${n}}`);
 }
 
+/** A screenshot of the whole page, kept in SCREENSHOTS and attached to the test's report. */
 export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}/${info.project.name}-${name}.png`, fullPage: true });
+  const path = `${SCREENSHOTS}/${info.project.name}-${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: 'image/png' });
 }
 
 export function uniqueEmail(tag: string): string {
