@@ -11,29 +11,15 @@
  *   switch  a period chosen in the picker (last year, then this year) -> ready again
  * Prints one JSON line: {"load_ms": [...], "switch_ms": [...], "errors": [...]}.
  */
-/* global window, document, MutationObserver */ // functions passed to page.evaluate run in the page
+/* global document */ // functions passed to page.evaluate run in the page
 import { chromium } from '@playwright/test';
+import { readyAfter, watchReady } from './ready.mjs';
 
 const [base, email, password, company, from, to, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg ?? '5');
 const START = `/c/${company}?period=custom&from=${from}&to=${to}&grain=day`;
 const SWITCHES = ['last-year', 'this-year'];
 
-/** Records, in the page, each change of data-dashboard-ready with the time it was drawn. */
-function watchReady() {
-  window.__ready = [];
-  let last = null;
-  new MutationObserver(() => {
-    const value = document.querySelector('[data-dashboard-ready]')?.getAttribute('data-dashboard-ready') ?? null;
-    if (value === last) return;
-    last = value;
-    // A microtask after this one: uPlot draws in the microtask the commit queued before it.
-    queueMicrotask(() => queueMicrotask(() => window.__ready.push([value, performance.now()])));
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-dashboard-ready'] });
-}
-
-const readyAfter = (page, since) =>
-  page.waitForFunction((t) => window.__ready.find(([v, at]) => v === 'true' && at > t)?.[1], since, { timeout: 60_000 }).then((h) => h.jsonValue());
 
 const browser = await chromium.launch({
   executablePath: process.env.AYNI_CHROMIUM ?? '/usr/bin/chromium',
@@ -50,7 +36,7 @@ try {
     page.on('pageerror', (e) => result.errors.push(String(e)));
     await page.addInitScript(watchReady);
     await page.goto(START);
-    result.load_ms.push(await readyAfter(page, 0));
+    result.load_ms.push(await readyAfter(page, 0, 60_000));
     for (const preset of SWITCHES) {
       const start = await page.evaluate((value) => {
         const select = document.querySelector('.dash-period select');
@@ -59,7 +45,7 @@ try {
         select.dispatchEvent(new Event('change', { bubbles: true }));
         return at;
       }, preset);
-      result.switch_ms.push((await readyAfter(page, start)) - start);
+      result.switch_ms.push((await readyAfter(page, start, 60_000)) - start);
     }
     await context.close();
   }

@@ -16,7 +16,7 @@
  * answers that came back 304 (the browser revalidating with If-None-Match), and fails on any console error
  * (a CSP violation included). With --shots it saves screenshots at 1280 and 360 px wide.
  */
-/* global window, document, MutationObserver */ // functions passed to page.evaluate run in the page
+/* global window, document */ // functions passed to page.evaluate run in the page
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { readyAfter, watchReady } from './ready.mjs';
 import { build } from 'vite';
 import { answer } from './analytics.mjs';
 
@@ -73,21 +74,6 @@ function serve(outDir, log) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-/** Records, in the page, each change of data-dashboard-ready with the time it was drawn. */
-function watchReady() {
-  window.__ready = [];
-  let last = null;
-  new MutationObserver(() => {
-    const value = document.querySelector('[data-dashboard-ready]')?.getAttribute('data-dashboard-ready') ?? null;
-    if (value === last) return;
-    last = value;
-    // A microtask after this one: uPlot draws in the microtask the commit queued before it.
-    queueMicrotask(() => queueMicrotask(() => window.__ready.push([value, performance.now()])));
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-dashboard-ready'] });
-}
-
-const readyAfter = (page, since) =>
-  page.waitForFunction((t) => window.__ready.find(([v, at]) => v === 'true' && at > t)?.[1], since, { timeout: 30_000 }).then((h) => h.jsonValue());
 
 async function measure(browser, base, cpu, errors) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CL' });
