@@ -1,4 +1,4 @@
-/* global window, document, MutationObserver */ // watchReady runs in the page
+/* global window, document, MutationObserver */ // watchReady and choosePeriod run in the page
 /*
  * When the dashboard is drawn, as the page says it (`data-dashboard-ready`): for run.mjs and real-api.mjs.
  */
@@ -19,3 +19,13 @@ export function watchReady() {
 /** The page's time at which it was next drawn after `since` (its performance.now()). */
 export const readyAfter = (page, since, timeout = 30_000) =>
   page.waitForFunction((t) => window.__ready.find(([v, at]) => v === 'true' && at > t)?.[1], since, { timeout }).then((h) => h.jsonValue());
+
+/** Chooses a preset in the dashboard's period picker; the page's time it was chosen at. */
+export const choosePeriod = (page, preset) =>
+  page.evaluate((value) => {
+    const select = document.querySelector('.dash-period select');
+    const at = performance.now();
+    select.value = value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    return at;
+  }, preset);

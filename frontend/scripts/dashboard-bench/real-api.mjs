@@ -11,9 +11,8 @@
  *   switch  a period chosen in the picker (last year, then this year) -> ready again
  * Prints one JSON line: {"load_ms": [...], "switch_ms": [...], "errors": [...]}.
  */
-/* global document */ // functions passed to page.evaluate run in the page
 import { chromium } from '@playwright/test';
-import { readyAfter, watchReady } from './ready.mjs';
+import { choosePeriod, readyAfter, watchReady } from './ready.mjs';
 
 const [base, email, password, company, from, to, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg ?? '5');
@@ -38,13 +37,7 @@ try {
     await page.goto(START);
     result.load_ms.push(await readyAfter(page, 0, 60_000));
     for (const preset of SWITCHES) {
-      const start = await page.evaluate((value) => {
-        const select = document.querySelector('.dash-period select');
-        const at = performance.now();
-        select.value = value;
-        select.dispatchEvent(new Event('change', { bubbles: true }));
-        return at;
-      }, preset);
+      const start = await choosePeriod(page, preset);
       result.switch_ms.push((await readyAfter(page, start, 60_000)) - start);
     }
     await context.close();

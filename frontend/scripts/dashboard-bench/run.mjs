@@ -24,7 +24,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { readyAfter, watchReady } from './ready.mjs';
+import { choosePeriod, readyAfter, watchReady } from './ready.mjs';
 import { build } from 'vite';
 import { answer } from './analytics.mjs';
 
@@ -87,13 +87,7 @@ async function measure(browser, base, cpu, errors) {
   const load = await readyAfter(page, 0);
   const switches = [];
   for (const preset of SWITCHES) {
-    const start = await page.evaluate((value) => {
-      const select = document.querySelector('.dash-period select');
-      const at = performance.now();
-      select.value = value;
-      select.dispatchEvent(new Event('change', { bubbles: true }));
-      return at;
-    }, preset);
+    const start = await choosePeriod(page, preset);
     switches.push((await readyAfter(page, start)) - start);
   }
   const charts = [];
