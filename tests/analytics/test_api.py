@@ -210,6 +210,22 @@ def test_csv_is_for_analysts_and_above(client: httpx.Client, team: Team, shop: C
     assert client.get(url(shop, "timeseries"), headers=headers).status_code == 200  # JSON for everyone
 
 
+def test_a_kept_answer_goes_only_to_who_may_have_it(
+    client: httpx.Client, team: Team, shop: Company, person: PersonFactory
+) -> None:
+    """The API keeps answers by ETag, but the right is checked first: a CSV an analyst was just given is still a
+    403 for a viewer, and an answer of this company a 404 for someone of another, with the same request."""
+    csv_url, json_url = url(shop, "timeseries?format=csv"), url(shop, "overview")
+    assert client.get(csv_url, headers=team.people["analyst"].headers).status_code == 200
+    assert client.get(json_url, headers=team.people["analyst"].headers).status_code == 200
+    viewer = client.get(csv_url, headers=team.people["viewer"].headers)
+    assert (viewer.status_code, problem_type(viewer)) == (403, "forbidden")
+    stranger = person("otra@example.cl").headers
+    for kept in (csv_url, json_url):
+        response = client.get(kept, headers=stranger)
+        assert (response.status_code, problem_type(response)) == (404, "not-found"), kept
+
+
 def test_csv_has_the_rows_of_the_json(client: httpx.Client, team: Team, shop: Company) -> None:
     analyst = team.people["analyst"].headers
     query = "?by=location&limit=1&from=2025-03-01&to=2025-03-31"
