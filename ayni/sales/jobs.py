@@ -340,8 +340,6 @@ async def _load(
             conn, company_id=cid, import_id=iid, lines=lines(), locations=targets, mode=mode, progress=progress,
             rows_total=rows_total,
         )  # fmt: skip
-        if summary.lines_loaded >= ANALYZE_AFTER_LINES:
-            await refresh_statistics(conn)
         rejected = await asyncio.to_thread(parse.rejected_csv)
         if rejected:
             await storage.delete_file(conn, cid, iid, "rejected")

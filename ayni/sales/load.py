@@ -1,13 +1,17 @@
 """An import's parsed lines into the company's sales, and an import undone, each inside the caller's transaction
 (which set the tenant and holds the company's import lock), so its whole effect commits or none of it does.
 
-The lines are copied into a temporary table (PostgreSQL refuses `COPY FROM` into a table under row-level
-security), then moved by set-based statements: the replaced days emptied (or, appending, exact duplicates
-dropped), the lines inserted, the rollups of every touched (location, day) recomputed. bench/load_paths.py
+Replacing (the usual import), the lines are copied straight into sale_lines, then the replaced days lose their
+earlier lines and the rollups of every touched (location, day) are recomputed from the import's own lines: a
+million lines are written once. Appending, they are copied into a temporary table first, the exact duplicates
+of lines already loaded dropped there, and the rest inserted. PostgreSQL refuses `COPY FROM` into a table under
+row-level security for ayni_app, so each COPY into sale_lines runs as the tables' owner (the connection's own
+user), with the company and the import written by this module, never taken from the file. bench/load_paths.py
 measures each phase on a million lines."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
@@ -25,8 +29,8 @@ from ayni.sales import rollups
 from ayni.sql import execute, fetch_all, fetch_value
 
 Progress = Callable[[str, int, int], Awaitable[None]]
-"""`progress(phase, rows_done, rows_total)`: "copying" as each chunk is copied, then "replacing" (or "skipping"
-when appending), "inserting" and "rollups" as each starts."""
+"""`progress(phase, rows_done, rows_total)`: "copying" as each chunk is copied, then "replacing" and "rollups"
+(appending: "skipping", "inserting" and "rollups") as each starts."""
 
 CHUNK_ROWS = 50_000
 
@@ -36,7 +40,7 @@ CHUNK_ROWS = 50_000
 WORK_MEM = "64MB"
 
 # sale_lines' columns the file gives, in the order of the staging table; company_id and import_id are
-# constants of the load, added by the insert.
+# constants of the load, written before them when the lines go straight to sale_lines.
 STAGED_COLUMNS = (
     "row",
     "location_id",
@@ -91,49 +95,121 @@ async def load_import(
     loaded (location, instant, ticket, product, quantity, amount) are skipped. Products are upserted, new
     locations created, the rollups of the touched days recomputed, and the company's data_version bumped.
     `locations` must name every location of the lines by the time their batch comes (a caller may add to it as
-    it makes the batches). `rows_total` is the progress's total (the frame's length by default). Raises
-    LoadRefused."""
+    it makes the batches). `rows_total` is the progress's total (the frame's length by default). A load of at least
+    ANALYZE_AFTER_LINES lines refreshes the planner's statistics of what it wrote. Raises LoadRefused."""
     total = len(lines) if isinstance(lines, pl.DataFrame) else rows_total or 0
     await progress("copying", 0, total)
     await _give_work_mem(conn)
-    await execute(conn, f"CREATE TEMP TABLE staged_lines AS SELECT {_STAGED} FROM sale_lines WITH NO DATA")  # noqa: S608
-    location_ids: dict[str | None, UUID] = {}
-    product_ids: dict[str, UUID] = {}
-    copied = 0
-    async for batch in _batches(lines):
-        location_ids |= await _resolve_locations(conn, company_id, batch, locations, location_ids)
-        product_ids |= await _upsert_products(conn, company_id, batch)
-        chunks = _csv_chunks(batch, location_ids, product_ids, progress, copied, max(total, copied + len(batch)))
-        await conn.copy_to_table("staged_lines", source=chunks, columns=STAGED_COLUMNS, format="csv")
-        copied += len(batch)
-    days_replaced = 0
+    if mode == "replace":
+        target = _Target("sale_lines", {"company_id": company_id, "import_id": import_id}, as_owner=True)
+    else:
+        await execute(conn, f"CREATE TEMP TABLE staged_lines AS SELECT {_STAGED} FROM sale_lines WITH NO DATA")  # noqa: S608
+        target = _Target("staged_lines", {}, as_owner=False)
+    copied, days = await _copy_lines(conn, company_id, lines, locations, progress, total, target)
+    analyzed: tuple[str, ...] = ()
     if mode == "replace":
         await progress("replacing", 0, total)
-        days = await _staged_days(conn)
         pairs = touched_pairs(days)
-        days_replaced = await _replace_days(conn, company_id, pairs)
+        days_replaced = await _replace_days(conn, company_id, import_id, pairs)
+        await progress("rollups", 0, total)
+        if copied >= ANALYZE_AFTER_LINES:
+            # Taken for a handful of rows, a million lines were sorted on disk by the rollups (12 s for the product
+            # rollup of bench/load_paths' lines); seen, they are read in the order of the day index (8 s).
+            analyzed = ("sale_lines",)
+            await refresh_statistics(conn, analyzed)
+        await rollups.recompute_import(conn, company_id, import_id, *pairs)
+        tickets = await _tickets_of_days(conn, company_id, pairs)
     else:
         await progress("skipping", 0, total)
         await _drop_duplicates(conn, company_id)
         days = await _staged_days(conn)
         pairs = touched_pairs(days)
-    await progress("inserting", 0, total)
-    await execute(
-        conn,
-        f"""INSERT INTO sale_lines (company_id, import_id, {_STAGED})
-            SELECT :company_id, :import_id, {_STAGED} FROM staged_lines""",  # noqa: S608
-        company_id=company_id,
-        import_id=import_id,
-    )
-    await progress("rollups", 0, total)
-    if mode == "replace":  # the touched days hold the staged lines and no others now
-        await rollups.recompute_from(conn, company_id, *pairs, "staged_lines")
-    else:
+        days_replaced = 0
+        await progress("inserting", 0, total)
+        await execute(
+            conn,
+            f"""INSERT INTO sale_lines (company_id, import_id, {_STAGED})
+                SELECT :company_id, :import_id, {_STAGED} FROM staged_lines""",  # noqa: S608
+            company_id=company_id,
+            import_id=import_id,
+        )
+        await progress("rollups", 0, total)
         await rollups.recompute(conn, company_id, *pairs)
-    summary = await _summarise_staged(conn, days, lines_copied=copied, days_replaced=days_replaced)
-    await execute(conn, "DROP TABLE staged_lines")
+        tickets = await _staged_tickets(conn)
+        await execute(conn, "DROP TABLE staged_lines")
     await bump_data_version(conn, company_id)
+    summary = _summary(days, tickets=tickets, lines_copied=copied, days_replaced=days_replaced)
+    if summary.lines_loaded >= ANALYZE_AFTER_LINES:
+        await refresh_statistics(conn, tuple(table for table in ANALYZED_TABLES if table not in analyzed))
     return summary
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where the lines are copied: a table with the staged columns, after `constants` (column -> the load's value),
+    by the tables' owner or by ayni_app. The owner's COPY into sale_lines skips the policies' check of each row:
+    its company is `load_import`'s own, and each batch's locations were found among that company's, or created
+    for it, by ayni_app under the transaction's tenant just before (for a company not the tenant's, none is
+    found and creating one is refused, before any line is copied)."""
+
+    table: str
+    constants: Mapping[str, UUID]
+    as_owner: bool
+
+
+@dataclass(frozen=True)
+class _Day:
+    """The lines copied for one (location, day)."""
+
+    location_id: UUID
+    day: date
+    lines: int
+    revenue: Decimal
+
+
+async def _copy_lines(
+    conn: asyncpg.Connection,
+    company_id: UUID,
+    lines: pl.DataFrame | AsyncIterable[pl.DataFrame],
+    locations: Mapping[str | None, UUID | Literal["new"]],
+    progress: Progress,
+    total: int,
+    target: _Target,
+) -> tuple[int, list[_Day]]:
+    """Copy the lines into `target` a batch at a time (the locations and products each batch names found or
+    created first); how many, and what they add up to by (location, day)."""
+    location_ids: dict[str | None, UUID] = {}
+    product_ids: dict[str, UUID] = {}
+    copied = 0
+    days: list[pl.DataFrame] = []
+    async for batch in _batches(lines):
+        location_ids |= await _resolve_locations(conn, company_id, batch, locations, location_ids)
+        product_ids |= await _upsert_products(conn, company_id, batch)
+        chunks = _csv_chunks(
+            batch, location_ids, product_ids, target.constants, days, progress, copied, max(total, copied + len(batch))
+        )
+        columns = (*target.constants, *STAGED_COLUMNS)
+        async with _as_owner(conn) if target.as_owner else contextlib.nullcontext():
+            await conn.copy_to_table(target.table, source=chunks, columns=columns, format="csv")
+        copied += len(batch)
+    return copied, _days_of(days)
+
+
+@contextlib.asynccontextmanager
+async def _as_owner(conn: asyncpg.Connection) -> AsyncIterator[None]:
+    """The statements of the block run as the connection's own user (the tables' owner), then as ayni_app again.
+    When the block raises, the caller's transaction rolls back, and with it the RESET (a failed statement leaves
+    the transaction refusing any other, SET ROLE included)."""
+    await conn.execute("RESET ROLE")
+    yield
+    await conn.execute(f"SET ROLE {APP_ROLE}")
+
+
+def _days_of(frames: list[pl.DataFrame]) -> list[_Day]:
+    if not frames:
+        return []
+    summed = pl.concat(frames).group_by("location_id", "day").agg(pl.col("lines").sum(), pl.col("revenue").sum())
+    return [_Day(UUID(str(location)), day, lines, revenue) for location, day, lines, revenue in summed.iter_rows()]
 
 
 async def _batches(lines: pl.DataFrame | AsyncIterable[pl.DataFrame]) -> AsyncIterator[pl.DataFrame]:
@@ -169,7 +245,7 @@ ANALYZE_AFTER_LINES = 20_000
 ANALYZED_TABLES = ("sale_lines", "products", *(rollup.table for rollup in rollups.ROLLUPS))
 
 
-async def refresh_statistics(conn: asyncpg.Connection) -> None:
+async def refresh_statistics(conn: asyncpg.Connection, tables: Sequence[str] = ANALYZED_TABLES) -> None:
     """ANALYZE what an import writes, in the import's transaction: the sample counts its own new rows as live and
     its deleted ones as gone, and the statistics commit with the lines, so no query sees the one without the other.
     Autovacuum would, on its own schedule and once a tenth of a table has changed; a company's first million lines
@@ -177,9 +253,8 @@ async def refresh_statistics(conn: asyncpg.Connection) -> None:
     category breakdown over a year of the demo company's rollups, planned as a nested loop, took 13.8 s; 0.2 s once
     analyzed. ANALYZE is the tables' owner's right (the connection's own user), not ayni_app's: the role is
     switched back and forth around it (a user that owns no table gets a warning per table, not an error)."""
-    await conn.execute("RESET ROLE")
-    await conn.execute(f"ANALYZE {', '.join(ANALYZED_TABLES)}")
-    await conn.execute(f"SET ROLE {APP_ROLE}")
+    async with _as_owner(conn):
+        await conn.execute(f"ANALYZE {', '.join(tables)}")
 
 
 async def _give_work_mem(conn: asyncpg.Connection) -> None:
@@ -318,50 +393,80 @@ async def _csv_chunks(
     lines: pl.DataFrame,
     location_ids: Mapping[str | None, UUID],
     product_ids: Mapping[str, UUID],
+    constants: Mapping[str, UUID],
+    days: list[pl.DataFrame],
     progress: Progress,
     done: int,
     total: int,
 ) -> AsyncIterator[bytes]:
-    """The staged lines as CSV for COPY, a chunk at a time (bytea in PostgreSQL's `\\x` hex form); `done` lines
-    were copied before these."""
+    """The staged lines as CSV for COPY, after the `constants` columns, a chunk at a time (bytea in PostgreSQL's
+    `\\x` hex form); each chunk's lines and revenue by (location, day) appended to `days`. `done` lines were copied
+    before these."""
     hex_customer = pl.concat_str(pl.lit("\\x"), pl.col("customer").bin.encode("hex")).alias("customer")
+    leading = [pl.lit(str(value)).alias(column) for column, value in constants.items()]
     for offset in range(0, len(lines), CHUNK_ROWS):
         staged = staged_frame(lines.slice(offset, CHUNK_ROWS), location_ids, product_ids)
-        yield staged.with_columns(hex_customer).write_csv(include_header=False).encode()
+        days.append(
+            staged.group_by("location_id", "day").agg(pl.len().alias("lines"), pl.col("amount").sum().alias("revenue"))
+        )
+        yield staged.select(*leading, pl.exclude("customer"), hex_customer).write_csv(include_header=False).encode()
         await progress("copying", done + min(offset + CHUNK_ROWS, len(lines)), total)
 
 
-async def _staged_days(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """The staged lines by (location, day): location_id, day, lines, revenue. (Hashed in one pass: no sort.)"""
-    return await fetch_all(
+async def _staged_days(conn: asyncpg.Connection) -> list[_Day]:
+    """The staged lines by (location, day), once the duplicates are dropped. (Hashed in one pass: no sort.)"""
+    rows = await fetch_all(
         conn,
         """SELECT location_id, day, count(*) AS lines, coalesce(sum(amount), 0) AS revenue
            FROM staged_lines GROUP BY location_id, day""",
     )
+    return [_Day(row["location_id"], row["day"], row["lines"], row["revenue"]) for row in rows]
 
 
-def touched_pairs(days: Sequence[asyncpg.Record]) -> tuple[list[UUID], list[date]]:
-    """The (location, day) pairs of `_staged_days`, as two parallel lists."""
-    return [row["location_id"] for row in days], [row["day"] for row in days]
+def touched_pairs(days: Sequence[_Day]) -> tuple[list[UUID], list[date]]:
+    """The (location, day) pairs of `days`, as two parallel lists."""
+    return [day.location_id for day in days], [day.day for day in days]
 
 
-async def _replace_days(conn: asyncpg.Connection, company_id: UUID, pairs: tuple[list[UUID], list[date]]) -> int:
-    """Empty the pairs of their earlier lines; how many held any (a pair holds lines exactly when it has a
-    daily rollup row)."""
-    arguments = {"company_id": company_id, "locations": pairs[0], "days": pairs[1]}
-    replaced: int = await fetch_value(
+async def _replace_days(
+    conn: asyncpg.Connection, company_id: UUID, import_id: UUID, pairs: tuple[list[UUID], list[date]]
+) -> int:
+    """Empty the pairs of their lines from other imports than `import_id`; how many held any. A pair holds lines
+    exactly when it has a daily rollup row, not recomputed yet: only those are searched (none, for a company's
+    first import of a period)."""
+    held = await fetch_all(
         conn,
-        f"""SELECT count(*) FROM sales_daily JOIN {rollups.TOUCHED} USING (location_id, day)
+        f"""SELECT location_id, day FROM sales_daily JOIN {rollups.TOUCHED} USING (location_id, day)
             WHERE company_id = :company_id""",  # noqa: S608
-        **arguments,
+        company_id=company_id,
+        locations=pairs[0],
+        days=pairs[1],
     )
-    await execute(
+    if held:
+        await execute(
+            conn,
+            f"""DELETE FROM sale_lines AS s USING {rollups.TOUCHED}
+                WHERE s.company_id = :company_id AND s.location_id = touched.location_id AND s.day = touched.day
+                  AND s.import_id <> :import_id""",  # noqa: S608
+            company_id=company_id,
+            import_id=import_id,
+            locations=[row["location_id"] for row in held],
+            days=[row["day"] for row in held],
+        )
+    return len(held)
+
+
+async def _tickets_of_days(conn: asyncpg.Connection, company_id: UUID, pairs: tuple[list[UUID], list[date]]) -> int:
+    """The sale tickets of the pairs, as their daily rollups count them (recomputed: the import's own)."""
+    tickets: int = await fetch_value(
         conn,
-        f"""DELETE FROM sale_lines AS s USING {rollups.TOUCHED}
-            WHERE s.company_id = :company_id AND s.location_id = touched.location_id AND s.day = touched.day""",  # noqa: S608
-        **arguments,
+        f"""SELECT coalesce(sum(tickets), 0) FROM sales_daily JOIN {rollups.TOUCHED} USING (location_id, day)
+            WHERE company_id = :company_id""",  # noqa: S608
+        company_id=company_id,
+        locations=pairs[0],
+        days=pairs[1],
     )
-    return replaced
+    return tickets
 
 
 async def _drop_duplicates(conn: asyncpg.Connection, company_id: UUID) -> None:
@@ -379,26 +484,29 @@ async def _drop_duplicates(conn: asyncpg.Connection, company_id: UUID) -> None:
     )
 
 
-async def _summarise_staged(
-    conn: asyncpg.Connection, days: Sequence[asyncpg.Record], *, lines_copied: int, days_replaced: int
-) -> LoadSummary:
-    """What the staged lines (the lines loaded), counted by `_staged_days`, add up to. (Two names in the file may
-    stand for one location: ids, not names, are counted.)"""
-    # A ticket is a location's document of one day, as the rollups count them (a number reused another day is
-    # another ticket). DISTINCT in a subquery is hashed; count(DISTINCT (...)) would sort a million rows.
+async def _staged_tickets(conn: asyncpg.Connection) -> int:
+    """The distinct sale tickets among the staged lines: a ticket is a location's document of one day, as the
+    rollups count them (a number reused another day is another ticket)."""
+    # DISTINCT in a subquery is hashed; count(DISTINCT (...)) would sort a million rows.
     tickets: int = await fetch_value(
         conn,
         """SELECT count(*) FROM (SELECT DISTINCT location_id, day, ticket FROM staged_lines WHERE NOT is_return)
            AS sold""",
     )
-    lines = sum(row["lines"] for row in days)
+    return tickets
+
+
+def _summary(days: Sequence[_Day], *, tickets: int, lines_copied: int, days_replaced: int) -> LoadSummary:
+    """What the loaded lines, counted in `days`, add up to. (Two names in the file may stand for one location:
+    ids, not names, are counted.)"""
+    lines = sum(day.lines for day in days)
     return LoadSummary(
         lines_loaded=lines,
         lines_skipped=lines_copied - lines,
         tickets=tickets,
-        date_from=min((row["day"] for row in days), default=None),
-        date_to=max((row["day"] for row in days), default=None),
-        locations=sorted({row["location_id"] for row in days}),
-        revenue=sum((row["revenue"] for row in days), Decimal(0)),
+        date_from=min((day.day for day in days), default=None),
+        date_to=max((day.day for day in days), default=None),
+        locations=sorted({day.location_id for day in days}),
+        revenue=sum((day.revenue for day in days), Decimal(0)),
         days_replaced=days_replaced,
     )

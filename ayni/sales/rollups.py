@@ -68,6 +68,8 @@ TOUCHED = "unnest(:locations::uuid[], :days::date[]) AS touched (location_id, da
 
 # The lines of the touched pairs.
 _SALE_LINES = f"sale_lines JOIN {TOUCHED} USING (location_id, day) WHERE company_id = :company_id"
+# The lines of one import.
+_IMPORT_LINES = "sale_lines WHERE company_id = :company_id AND import_id = :import_id"
 
 
 def _clear_sql(rollup: Rollup) -> str:
@@ -103,21 +105,26 @@ async def recompute(
     await _recompute(conn, company_id, locations, days, _SALE_LINES)
 
 
-async def recompute_from(
-    conn: asyncpg.Connection, company_id: UUID, locations: Sequence[UUID], days: Sequence[date], table: str
+async def recompute_import(
+    conn: asyncpg.Connection, company_id: UUID, import_id: UUID, locations: Sequence[UUID], days: Sequence[date]
 ) -> None:
-    """`recompute`, reading the lines from `table` (a temporary table of sale_lines' columns), which holds exactly
-    the lines the pairs hold now: the staged lines of a replace, which is cheaper to read than sale_lines."""
-    await _recompute(conn, company_id, locations, days, table)
+    """`recompute`, for pairs that hold exactly the lines of `import_id` now (a replace's): those are read by the
+    import, a range of sale_lines' primary key, instead of by day."""
+    await _recompute(conn, company_id, locations, days, _IMPORT_LINES, import_id=import_id)
 
 
 async def _recompute(
-    conn: asyncpg.Connection, company_id: UUID, locations: Sequence[UUID], days: Sequence[date], lines: str
+    conn: asyncpg.Connection,
+    company_id: UUID,
+    locations: Sequence[UUID],
+    days: Sequence[date],
+    lines: str,
+    **lines_parameters: object,
 ) -> None:
-    pairs = {"company_id": company_id, "locations": list(locations), "days": list(days)}
+    pairs = {"company_id": company_id, "locations": list(locations), "days": list(days), **lines_parameters}
 
     async def run(sql: str) -> None:
-        # Only the parameters the statement names: a staging table's fill names no pairs.
+        # Only the parameters the statement names: the fill from an import's lines names no pairs.
         await execute(conn, sql, **{name: pairs[name] for name in compile_statement(sql).names})
 
     for rollup in ROLLUPS:

@@ -392,7 +392,7 @@ describe('a load under way, and its result', () => {
     expect(await screen.findByText('Ahora: Copiando las líneas.')).toBeTruthy();
     expect(screen.getByText(/500 de 1\.000 filas/)).toBeTruthy();
     const bar = screen.getByRole('progressbar', { name: 'Cargando las ventas' });
-    expect(bar.getAttribute('value')).toBe('42');
+    expect(bar.getAttribute('value')).toBe('50');
     expect(screen.getByText('Leyendo el archivo').closest('li')?.className).toContain('imports-step--done');
     record = importing('rollups');
     expect(await screen.findByText('Ahora: Actualizando el panel.')).toBeTruthy();

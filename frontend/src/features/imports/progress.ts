@@ -6,9 +6,14 @@ import type { ImportMode, ImportRecord, ImportStatus } from '@/shared/api/types'
 
 export type Phase = 'queued' | 'parsing' | 'copying' | 'replacing' | 'skipping' | 'inserting' | 'rollups';
 
-/** The phases of a load, in order: replacing earlier days, or (appending) skipping lines already loaded. */
+/**
+ * The phases of a load, in order: replacing earlier days (the lines are copied straight to the sales), or, appending,
+ * skipping the lines already loaded and inserting the rest.
+ */
 export function phasesOf(mode: ImportMode | null): Phase[] {
-  return ['queued', 'parsing', 'copying', mode === 'append' ? 'skipping' : 'replacing', 'inserting', 'rollups'];
+  return mode === 'append'
+    ? ['queued', 'parsing', 'copying', 'skipping', 'inserting', 'rollups']
+    : ['queued', 'parsing', 'copying', 'replacing', 'rollups'];
 }
 
 /** Statuses the worker is still working on: the page reads the import again until it leaves them. */
