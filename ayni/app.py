@@ -150,7 +150,9 @@ def create_app(settings: Settings) -> Starlette:
     }
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=exception_handlers, lifespan=lifespan)
     app.state.settings = settings
-    app.state.hooks = Hooks(authenticate=sessions.authenticate, health_checks=health_checks)
+    app.state.hooks = Hooks(
+        authenticate=sessions.authenticate, read_token=sessions.read_token, health_checks=health_checks
+    )
     app.state.openapi = openapi_document(settings.project_name)
     return app
 

@@ -130,12 +130,18 @@ def _parameters(route: ApiRoute, components: dict[str, Any]) -> list[dict[str, A
     return parameters
 
 
+def documented_access(access: Access) -> str:
+    """Who may call, as a client sees it: a TOKEN route is a USER route to its callers (the same token, the same
+    400s and 401s); where the session is checked is the server's business."""
+    return Access.USER.value if access.signed_in else access.value
+
+
 def error_statuses(route: ApiRoute) -> set[int]:
     """Every error status the route can answer: its own, and those of what it goes through."""
     statuses = {*route.error_statuses, 431, 500}  # 431: headers over 32 KiB (ayni.header_limit)
     if route.uses_services:
         statuses.add(503)  # PostgreSQL or Redis unreachable
-    if route.access is Access.USER:
+    if route.access.signed_in:
         statuses |= {400, 401}  # a malformed Authorization header; no valid token
     if route.body_model is not None:
         statuses |= {400, 413, 415, 422}  # not JSON; too large; not declared JSON; invalid fields
@@ -215,7 +221,7 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
                 "summary": route.summary,
                 "tags": list(route.tags),
                 "responses": _responses(route),
-                "x-access": route.access.value,
+                "x-access": documented_access(route.access),
             }
             if route.endpoint.__doc__:
                 operation["description"] = route.endpoint.__doc__.strip()
@@ -235,7 +241,7 @@ def build_openapi(routes: Iterable[BaseRoute], title: str, version: str) -> dict
                     "required": True,
                     "content": dict.fromkeys(route.file_media_types, binary),
                 }
-            if route.access is Access.USER:
+            if route.access.signed_in:
                 operation["security"] = [{"bearer": []}]
             paths.setdefault(path, {})[method.lower()] = operation
     return {

@@ -1,5 +1,6 @@
 """Declarative API routes: each route names who may call it and the model of its answer; its handler's
-signature names the models of its body and query, and whether it takes the signed-in user.
+signature names the models of its body and query, and whether it takes the signed-in user (or, on an
+Access.TOKEN route, who the access token names).
 
 One definition, two uses: the same pydantic models validate requests here and describe them in the OpenAPI
 document (`ayni.openapi`).
@@ -24,7 +25,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Receive, Scope, Send
 
 from ayni.problems import FIELD_ERROR_CODES, FieldError, FieldErrorCode, Problem
-from ayni.resources import CurrentUser, hooks
+from ayni.resources import CurrentUser, TokenUser, hooks
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Handler = Callable[..., Awaitable[Response]]  # (request, [body], [query], [user]): see Signature
@@ -46,7 +47,17 @@ class Access(Enum):
     """Who may call a route. Every route under /api/v1 says so explicitly (a test walks them all)."""
 
     PUBLIC = "public"
+    # Signed in: a valid access token and a live session (`Hooks.authenticate`, one query) before the handler.
     USER = "user"
+    # Signed in too, and the same to a client (the same 400s and 401s, documented alike), but checked in two
+    # halves: the route verifies the access token (`Hooks.read_token`, no I/O) and hands the handler a
+    # `TokenUser`, whose first statement checks the session along with its own work (migrations/0012), so the
+    # answer costs one round trip to PostgreSQL, like /auth/me's. For hot read routes only.
+    TOKEN = "token"  # noqa: S105 - an access level, not a secret
+
+    @property
+    def signed_in(self) -> bool:
+        return self is not Access.PUBLIC
 
 
 _INJECTED = ("body", "query", "user")
@@ -60,7 +71,7 @@ class Signature:
     body: type[BaseModel] | None
     body_required: bool
     query: type[BaseModel] | None
-    user: type[CurrentUser] | None
+    user: type[CurrentUser] | type[TokenUser] | None
     query_lists: frozenset[str] = frozenset()  # the query's parameters that may be repeated (list fields)
 
     @classmethod
@@ -72,8 +83,10 @@ class Signature:
         body, body_required = _model_of(hints.get("body"), endpoint.__name__)
         query, query_required = _model_of(hints.get("query"), endpoint.__name__)
         user = hints.get("user")
-        if not query_required or (user is not None and not (isinstance(user, type) and issubclass(user, CurrentUser))):
-            raise TypeError(f"{endpoint.__name__}: `query` is a model, `user` a CurrentUser class")
+        if not query_required or (
+            user is not None and not (isinstance(user, type) and issubclass(user, CurrentUser | TokenUser))
+        ):
+            raise TypeError(f"{endpoint.__name__}: `query` is a model, `user` a CurrentUser class or TokenUser")
         return cls(body, body_required, query, user, _list_fields(query))
 
 
@@ -123,8 +136,7 @@ class ApiRoute(Route):
         self.signature = Signature.of(endpoint)
         if file_body and self.signature.body is not None:
             raise TypeError(f"{endpoint.__name__}: a route takes a JSON body or a file, not both")
-        if self.signature.user is not None and access is not Access.USER:
-            raise TypeError(f"{endpoint.__name__} takes the signed-in user: its access is Access.USER")
+        _check_access(endpoint.__name__, access, self.signature.user)
         self.access = access
         self.summary = summary
         self.body_model = self.signature.body
@@ -161,6 +173,8 @@ class ApiRoute(Route):
                 if signature.user is not None:
                     assert isinstance(user, signature.user)
                     given["user"] = user
+            elif self.access is Access.TOKEN:
+                given["user"] = hooks(request).read_token(request)
             if signature.query is not None:
                 given["query"] = validate(signature.query, query_fields(request, signature.query_lists), "query")
             if signature.body is not None:
@@ -181,6 +195,18 @@ class ApiRoute(Route):
             allowed = ", ".join(sorted(path_methods(scope["router"].routes, scope)))
             raise HTTPException(405, headers={"Allow": allowed})
         await super().handle(scope, receive, send)
+
+
+def _check_access(endpoint: str, access: Access, user: type[CurrentUser] | type[TokenUser] | None) -> None:
+    """A handler takes the user its route's access gives: none on a public route, a CurrentUser on a USER route,
+    and always a TokenUser on a TOKEN route (whose handler alone checks the session: without it, nobody would)."""
+    if access is Access.TOKEN:
+        if user is None or not issubclass(user, TokenUser):
+            raise TypeError(
+                f"{endpoint}: an Access.TOKEN route's handler takes `user: TokenUser` and checks its session"
+            )
+    elif user is not None and (access is not Access.USER or not issubclass(user, CurrentUser)):
+        raise TypeError(f"{endpoint} takes the signed-in user: its access is Access.USER (a TokenUser: Access.TOKEN)")
 
 
 class RouteOptions(TypedDict, total=False):

@@ -16,12 +16,16 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from ayni.app import create_app
 from ayni.config import Settings
+from ayni.openapi import build_openapi
 from ayni.paging import CURSOR_PATTERN
 from ayni.problems import FIELD_ERROR_CODES
+from ayni.resources import CurrentUser, TokenUser
 from ayni.routing import Access, ApiRoute
 
 DOC_ROUTES = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/{name}"}
@@ -263,3 +267,27 @@ def test_links_lead_to_operations_that_exist(document: dict[str, Any]) -> None:
                     target = operations[link["operationId"]]
                     names = {p["name"] for p in target.get("parameters", [])}
                     assert set(link["parameters"]) <= names
+
+
+def test_a_token_route_is_documented_as_a_user_route() -> None:
+    """Where the session is checked (before the handler, or in its statement) is the server's business: to a
+    client an Access.TOKEN route is signed in like any other, its operation the same as a USER route's."""
+
+    async def by_user(request: Request, user: CurrentUser) -> Response:
+        """The locations."""
+        return Response()
+
+    async def by_token(request: Request, user: TokenUser) -> Response:
+        """The locations."""
+        return Response()
+
+    def operation(access: Access, handler: Any) -> dict[str, Any]:
+        route = ApiRoute("/api/v1/x", handler, methods=["GET"], access=access, summary="x", errors=[404])
+        document = build_openapi([route], "Ayni", "1")
+        answer: dict[str, Any] = document["paths"]["/api/v1/x"]["get"]
+        return {k: v for k, v in answer.items() if k != "operationId"}
+
+    as_token = operation(Access.TOKEN, by_token)
+    assert as_token == operation(Access.USER, by_user)
+    assert (as_token["x-access"], as_token["security"]) == ("user", [{"bearer": []}])
+    assert {"400", "401", "404"} <= set(as_token["responses"])

@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from ayni.jobs.states import Status
 from ayni.problems import FIELD_ERROR_CODES, Problem
-from ayni.resources import CurrentUser
+from ayni.resources import CurrentUser, TokenUser
 from ayni.routing import Access, ApiRoute, Signature, WholeNumber, unreadable_json, validate, validate_json
 from tests.accounts import bearer, create_user, login
 
@@ -297,3 +297,20 @@ def test_a_signature_the_route_cannot_serve_is_refused_at_start(endpoint: Callab
 def test_a_public_route_cannot_take_the_signed_in_user() -> None:
     with pytest.raises(TypeError, match=r"Access\.USER"):
         ApiRoute("/x", takes_all, methods=["POST"], access=Access.PUBLIC, summary="x")
+
+
+async def takes_the_token_user(request: Request, query: Query, user: TokenUser) -> Response:
+    return Response()
+
+
+def test_a_token_route_hands_its_handler_the_token_user_and_only_it() -> None:
+    """An Access.TOKEN route checks no session: its handler must take the TokenUser (and check it), and the
+    TokenUser goes to no other route, so a handler never takes an unchecked caller for a checked one."""
+    assert Signature.of(takes_the_token_user).user is TokenUser
+    ApiRoute("/x", takes_the_token_user, methods=["GET"], access=Access.TOKEN, summary="x")
+    for handler in (takes_all, takes_the_request):
+        with pytest.raises(TypeError, match=r"Access\.TOKEN route's handler takes `user: TokenUser`"):
+            ApiRoute("/x", handler, methods=["POST"], access=Access.TOKEN, summary="x")
+    for access in (Access.USER, Access.PUBLIC):
+        with pytest.raises(TypeError, match=r"a TokenUser: Access\.TOKEN"):
+            ApiRoute("/x", takes_the_token_user, methods=["GET"], access=access, summary="x")

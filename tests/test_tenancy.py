@@ -491,6 +491,64 @@ def test_the_one_statement_reads_see_only_a_members_company_and_leave_no_tenant(
     ]
 
 
+def test_the_session_checking_reads_tell_the_three_outcomes_and_leave_no_tenant(
+    app_settings: Settings, world: World, database_url: str
+) -> None:
+    """The forms of migrations/0012, as Access.TOKEN routes call them (outside any transaction, on a pooled
+    connection as ayni_app): no row when the session ended (revoked, expired, another user's, its user disabled),
+    one row of NULLs for a live session that is no member's, the role and rows for a member; nothing stays set."""
+
+    def session(user: uuid.UUID, ended: str | None = None) -> uuid.UUID:
+        [(found,)] = admin_sql(
+            database_url,
+            """INSERT INTO auth_sessions (user_id, current_jti_hash, expires_at)
+               VALUES (%s, %s, now() + interval '1 day') RETURNING id""",
+            (user, uuid.uuid4().bytes * 2),
+        )
+        ending = {
+            "revoked": "UPDATE auth_sessions SET revoked_at = now(), revoked_reason = 'logout' WHERE id = %s",
+            "expired": "UPDATE auth_sessions SET expires_at = now() - interval '1 second' WHERE id = %s",
+        }
+        if ended is not None:
+            admin_sql(database_url, ending[ended], (found,))
+        return uuid.UUID(str(found))
+
+    ana, carla = session(world.ana), session(world.carla)
+    revoked, expired = session(world.ana, "revoked"), session(world.ana, "expired")
+    disabled_user = create_user(database_url, "baja@example.cl", disabled=True)
+    admin_sql(
+        database_url,
+        "INSERT INTO memberships (company_id, user_id, role) VALUES (%s, %s, 'viewer')",
+        (world.a, disabled_user),
+    )
+    cases = [
+        (world.a, world.ana, ana),  # a member
+        (world.b, world.ana, ana),  # live, no member
+        (world.a, world.ana, revoked),
+        (world.a, world.ana, expired),
+        (world.a, world.ana, carla),  # carla's session named by ana
+        (world.a, disabled_user, session(disabled_user)),
+    ]
+
+    async def reads() -> list[tuple[object, ...]]:
+        db = ayni_db.Database(app_settings.database_url, min_size=1, max_size=1, init=ayni_db._become_app_role)
+        await db.connect()
+        try:
+            found = []
+            for company, user, sid in cases:
+                args = {"c": company, "u": user, "s": sid}
+                state = await fetch_all(db, "SELECT role, currency FROM app_company_state(:c, :u, :s)", **args)
+                places = await fetch_all(db, "SELECT role, name FROM app_locations(:c, :u, :s)", **args)
+                found.append((tuple(tuple(row) for row in state), tuple(tuple(row) for row in places)))
+                assert await fetch_all(db, "SELECT app_company_id(), app_user_id()") == [(None, None)]
+            return found
+        finally:
+            await db.disconnect()
+
+    member, no_member, ended = ((("owner", "CLP"),), (("owner", "Casa matriz"),)), (((None, None),),) * 2, ((), ())
+    assert run(reads) == [member, no_member, ended, ended, ended, ended]
+
+
 @settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(choices=st.lists(st.sampled_from(["a", "b", None]), min_size=1, max_size=8))
 def test_any_interleaving_of_companies_sees_exactly_the_one_set(

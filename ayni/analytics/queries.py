@@ -16,6 +16,7 @@ from uuid import UUID
 
 from ayni.analytics.metrics import TOTALS_FIELDS, Totals
 from ayni.analytics.periods import DateRange
+from ayni.resources import TokenUser
 from ayni.sql import Executor, fetch_all, fetch_one
 
 # The measures a group adds up (migrations/0007_sales.sql); distinct customers as their sum and how many rows
@@ -131,13 +132,22 @@ class CompanyState:
     locations: str  # changes when a location is added, renamed, archived or deleted (answers name locations)
 
 
-async def member_state(db: Executor, company_id: UUID, user_id: UUID) -> tuple[str | None, CompanyState | None]:
-    """The caller's role in the company and the company's state, in one statement that is its own transaction
-    (`app_company_state`, migrations/0010): call it outside any transaction. (None, None): not a member."""
+async def member_state(
+    db: Executor, company_id: UUID, caller: TokenUser
+) -> tuple[str | None, CompanyState | None] | None:
+    """The caller's role in the company and the company's state, in one statement that is its own transaction and
+    checks the caller's session too (`app_company_state`, migrations/0012): call it outside any transaction.
+    None: the session ended; (None, None): not a member."""
     row = await fetch_one(
-        db, "SELECT * FROM app_company_state(:company_id, :user_id)", company_id=company_id, user_id=user_id
+        db,
+        "SELECT * FROM app_company_state(:company_id, :user_id, :session_id)",
+        company_id=company_id,
+        user_id=caller.id,
+        session_id=caller.session_id,
     )
     if row is None:
+        return None
+    if row["role"] is None:
         return None, None
     return row["role"], CompanyState(row["data_version"], row["timezone"], row["currency"], row["locations"])
 

@@ -1,10 +1,10 @@
 """`/api/v1/companies/{cid}/analytics` (DESIGN.md "Analytics"): thin handlers over the company's access check,
 the rollup queries (`ayni.analytics.queries`) and the pure definitions of metrics and periods.
 
-Every answer goes through `_answer`: membership and right with the company's state (its data version, settings and
-locations) in one statement, from which (with the request) its ETag is made; an `If-None-Match` naming that ETag
-gets 304, and an answer kept under it (`ayni.analytics.cache`) is sent again, with no rollup read. Otherwise the
-company's transaction builds the answer."""
+Every answer goes through `_answer`: the caller's session (the routes are Access.TOKEN), membership and right with
+the company's state (its data version, settings and locations) in one statement, from which (with the request) its
+ETag is made; an `If-None-Match` naming that ETag gets 304, and an answer kept under it (`ayni.analytics.cache`) is
+sent again, with no rollup read. Otherwise the company's transaction builds the answer."""
 
 from __future__ import annotations
 
@@ -51,11 +51,12 @@ from ayni.analytics.schemas import (
     TimeseriesQuery,
     Trend,
 )
+from ayni.auth.sessions import session_ended
 from ayni.companies.access import checked_member, company_access
 from ayni.companies.fields import CURRENCIES
 from ayni.companies.rules import Right
 from ayni.problems import FieldError, FieldErrorCode, Problem
-from ayni.resources import CurrentUser, resources
+from ayni.resources import TokenUser, resources
 from ayni.routing import Access, RouteGroup, json_response
 from ayni.sql import Executor
 
@@ -83,14 +84,18 @@ Build = Callable[[Ask, Query], Awaitable[Response]]
 
 
 async def _answer(
-    request: Request, user: CurrentUser, query: Query, build: Build[Query], *, export: bool = False
+    request: Request, user: TokenUser, query: Query, build: Build[Query], *, export: bool = False
 ) -> Response:
     cid: UUID = request.path_params["company_id"]
     right = Right.EXPORT if export else Right.READ_DASHBOARDS
     db = resources(request).db
     answers: AnswerCache = request.state.answers
-    # One statement first (no transaction of our own): enough for a 304 or an answer already kept.
-    role, known = await queries.member_state(db, cid, user.id)
+    # One statement first (no transaction of our own), the session checked in it: enough for a 304 or an answer
+    # already kept.
+    found = await queries.member_state(db, cid, user)
+    if found is None:
+        raise session_ended()
+    role, known = found
     checked_member(cid, user.id, role, right)
     assert known is not None, "a member's company has a state"
     tag, today = _tag(request, query, known)
@@ -101,7 +106,7 @@ async def _answer(
     if kept is not None:
         response = kept.response()
     else:
-        async with company_access(db, user, cid, right):
+        async with company_access(db, user.checked(), cid, right):
             # Read again in the answer's transaction: an import may have committed since.
             state = await queries.company_state(db, cid)
             tag, today = _tag(request, query, state)
@@ -215,7 +220,7 @@ def _figure(ask: Ask, name: MetricName, current: Totals, previous: Totals | None
 # Overview
 
 
-async def overview(request: Request, query: OverviewQuery, user: CurrentUser) -> Response:
+async def overview(request: Request, query: OverviewQuery, user: TokenUser) -> Response:
     """Every metric over the range, with the comparison range's and the change (formulas in the answer's schema,
     `OverviewMetrics`). Any member."""
     return await _answer(request, user, query, _overview)
@@ -240,7 +245,7 @@ async def _overview(ask: Ask, query: OverviewQuery) -> Response:
 # Timeseries
 
 
-async def timeseries(request: Request, query: TimeseriesQuery, user: CurrentUser) -> Response:
+async def timeseries(request: Request, query: TimeseriesQuery, user: TokenUser) -> Response:
     """The metric per period of the range (`grain`), every period present, with the comparison's same days.
     `format=csv` (analysts and above): `period_start,value,previous`."""
     return await _answer(request, user, query, _timeseries, export=query.format == "csv")
@@ -288,7 +293,7 @@ _EVERY_KEY: dict[str, dict[str, str]] = {
 }
 
 
-async def breakdown(request: Request, query: BreakdownQuery, user: CurrentUser) -> Response:
+async def breakdown(request: Request, query: BreakdownQuery, user: TokenUser) -> Response:
     """The metric per location, product, category, weekday, hour, payment method or seller, best first, the
     first `limit` keys as rows and the rest added up in `others`; each row's share of the whole and its change
     against the comparison. `format=csv` (analysts and above): `key,label,value,share_pct,previous,change_pct`,
@@ -373,7 +378,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], name: str, spa
 # Heatmap
 
 
-async def heatmap(request: Request, query: HeatmapQuery, user: CurrentUser) -> Response:
+async def heatmap(request: Request, query: HeatmapQuery, user: TokenUser) -> Response:
     """The metric per weekday (Monday first) and local hour: 7 x 24 cells, each the average over the range's days
     of that weekday (a day without sales counts as zero); ratios over the cell's sums. Any member."""
     return await _answer(request, user, query, _heatmap)
@@ -417,7 +422,7 @@ def trend(pct: Decimal | None) -> Trend | None:
     return "flat" if abs(pct) <= FLAT_PCT else ("up" if pct > 0 else "down")
 
 
-async def calendar(request: Request, query: CalendarQuery, user: CurrentUser) -> Response:
+async def calendar(request: Request, query: CalendarQuery, user: TokenUser) -> Response:
     """The year month by month: revenue, against the month before and the same month a year before, and its trend
     (`flat` within ±5 % of the year before). `last_month` is the last complete month with sales. Any member."""
     return await _answer(request, user, query, _calendar)
@@ -464,17 +469,18 @@ async def _calendar(ask: Ask, query: CalendarQuery) -> Response:
 _A = RouteGroup("/api/v1", tags=("analytics",))
 _ANALYTICS = "/companies/{company_id:uuid}/analytics"
 _SCOPED = [403, 404]
-USER = Access.USER
+# Access.TOKEN: `_answer`'s first statement checks the session (a 304 or a kept answer is one round trip).
+TOKEN = Access.TOKEN
 
 routes = [
-    _A.get(_ANALYTICS + "/overview", overview, USER, "Every metric over a range, compared", response=Overview,
+    _A.get(_ANALYTICS + "/overview", overview, TOKEN, "Every metric over a range, compared", response=Overview,
            errors=_SCOPED, conditional=True),
-    _A.get(_ANALYTICS + "/timeseries", timeseries, USER, "A metric per day, week, month, quarter or year",
+    _A.get(_ANALYTICS + "/timeseries", timeseries, TOKEN, "A metric per day, week, month, quarter or year",
            response=Timeseries, errors=_SCOPED, conditional=True, answer_media_type="text/csv"),
-    _A.get(_ANALYTICS + "/breakdown", breakdown, USER, "A metric per location, product, category, hour, ...",
+    _A.get(_ANALYTICS + "/breakdown", breakdown, TOKEN, "A metric per location, product, category, hour, ...",
            response=Breakdown, errors=_SCOPED, conditional=True, answer_media_type="text/csv"),
-    _A.get(_ANALYTICS + "/heatmap", heatmap, USER, "A metric per weekday and hour", response=Heatmap,
+    _A.get(_ANALYTICS + "/heatmap", heatmap, TOKEN, "A metric per weekday and hour", response=Heatmap,
            errors=_SCOPED, conditional=True),
-    _A.get(_ANALYTICS + "/calendar", calendar, USER, "A year's revenue month by month", response=Calendar,
+    _A.get(_ANALYTICS + "/calendar", calendar, TOKEN, "A year's revenue month by month", response=Calendar,
            errors=_SCOPED, conditional=True),
 ]  # fmt: skip

@@ -1,6 +1,7 @@
-"""Sessions and the caller: the bearer token and `authenticate`, which every Access.USER route runs; the
-refresh cookie; and the session flows (sign in, rotate a refresh token, sign out, sign out everywhere).
-Their 401/400 problems follow RFC 6750."""
+"""Sessions and the caller: the bearer token and `authenticate`, which every Access.USER route runs (an
+Access.TOKEN route runs only `read_token`, and its handler's statement checks the session, answering
+`session_ended()` as authenticate does); the refresh cookie; and the session flows (sign in, rotate a refresh
+token, sign out, sign out everywhere). Their 401/400 problems follow RFC 6750."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ayni.auth.store import UserRow
 from ayni.auth.throttle import Rules
 from ayni.config import Settings
 from ayni.problems import Problem
-from ayni.resources import CurrentUser, Resources, resources
+from ayni.resources import CurrentUser, Resources, TokenUser, resources
 from ayni.routing import json_response
 
 logger = logging.getLogger("ayni.auth")
@@ -99,19 +100,33 @@ def _verified(
     return claims, *ids
 
 
+def read_token(request: Request) -> TokenUser:
+    """The user and session the request's access token names, or a 401/400 problem; the session is not checked
+    (no I/O): the first half of `authenticate`, all an Access.TOKEN route runs before its handler."""
+    _, user_id, session_id = _verified(
+        resources(request).settings,
+        bearer_token(request),
+        "access",
+        now(),
+        "The access token expired; refresh it.",
+        "The access token is not valid.",
+    )
+    return TokenUser(user_id, session_id)
+
+
+def session_ended() -> Problem:
+    """The 401 of a token whose session was revoked or expired, or whose user was disabled."""
+    return unauthorized("invalid-token", "This session has ended; sign in again.")
+
+
 async def authenticate(request: Request) -> SignedInUser:
     """The signed-in user of the request, or a 401/400 problem. One indexed query: the session must be
     live and the user enabled, so logout, logout-all, password changes and disabling take effect at once."""
-    token = bearer_token(request)
-    res = resources(request)
-    invalid = "The access token is not valid."
-    _, user_id, session_id = _verified(
-        res.settings, token, "access", now(), "The access token expired; refresh it.", invalid
-    )
-    row = await store.session_user(res.db, session_id, user_id)
+    caller = read_token(request)
+    row = await store.session_user(resources(request).db, caller.session_id, caller.id)
     if row is None:
-        raise unauthorized("invalid-token", "This session has ended; sign in again.")
-    return SignedInUser(row.id, session_id, row)
+        raise session_ended()
+    return SignedInUser(row.id, caller.session_id, row)
 
 
 def client_address(request: Request) -> str:
@@ -224,7 +239,7 @@ async def rotate(res: Resources, presented: str | None, at: datetime) -> Respons
     if outcome == "reused" and await store.revoke_session(res.db, session_id, user_id, "reuse"):
         logger.warning("refresh token reused: session %s of user %s revoked", session_id, user_id)
     if outcome != "rotated":
-        raise unauthorized("invalid-token", "This session has ended; sign in again.")
+        raise session_ended()
     return _token_pair(res.settings, user_id, session_id, successor, at)
 
 

@@ -183,8 +183,9 @@ async def revoke_user_sessions(
 
 
 async def session_user(db: databases.Database, session_id: UUID, user_id: UUID) -> UserRow | None:
-    """The user of a live session, if the user may still act: the one query behind every authenticated
-    request (primary-key lookups on both tables)."""
+    """The user of a live session, if the user may still act: the one query behind every Access.USER request
+    (primary-key lookups on both tables). Access.TOKEN routes check the same condition inside their own statement
+    (`app_session_live`, migrations/0012): change both together."""
     row = await fetch_one(
         db,
         f"""SELECT {_USER_U} FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id

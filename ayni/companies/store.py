@@ -14,6 +14,7 @@ import databases
 
 from ayni.companies.schemas import Company, Location, MyCompany
 from ayni.problems import Problem
+from ayni.resources import TokenUser
 from ayni.sql import Executor, execute, fetch_all, fetch_one, fetch_value
 
 _COMPANY = "id, name, rut, industry, country, timezone, currency, benchmarking_opt_in, is_demo, created_at, updated_at"
@@ -146,12 +147,17 @@ async def locations(db: Executor, company_id: UUID) -> list[Location]:
     return [Location.model_validate(dict(row)) for row in rows]
 
 
-async def member_locations(db: Executor, company_id: UUID, user_id: UUID) -> tuple[str | None, list[Location]]:
-    """The caller's role in the company and its locations, in one statement that is its own transaction
-    (`app_locations`, migrations/0011): call it outside any transaction. (None, []): not a member."""
-    rows = await fetch_all(db, "SELECT * FROM app_locations(:cid, :uid)", cid=company_id, uid=user_id)
+async def member_locations(
+    db: Executor, company_id: UUID, caller: TokenUser
+) -> tuple[str | None, list[Location]] | None:
+    """The caller's role in the company and its locations, in one statement that is its own transaction and
+    checks the caller's session too (`app_locations`, migrations/0012): call it outside any transaction.
+    None: the session ended; (None, []): not a member."""
+    rows = await fetch_all(
+        db, "SELECT * FROM app_locations(:cid, :uid, :sid)", cid=company_id, uid=caller.id, sid=caller.session_id
+    )
     if not rows:
-        return None, []
+        return None
     return rows[0]["role"], [Location.model_validate(dict(row)) for row in rows if row["id"] is not None]
 
 

@@ -1,4 +1,5 @@
-"""Every route under /api/v1 says who may call it; every USER route refuses an anonymous call."""
+"""Every route under /api/v1 says who may call it; every signed-in route (USER or TOKEN) refuses an anonymous
+call."""
 
 from __future__ import annotations
 
@@ -47,10 +48,10 @@ def test_the_walk_catches_an_undeclared_route() -> None:
     ]
 
 
-USER_ROUTES = [
+SIGNED_IN_ROUTES = [
     (method, path)
     for path, route in walk(all_routes())
-    if isinstance(route, ApiRoute) and route.access is Access.USER
+    if isinstance(route, ApiRoute) and route.access.signed_in
     for method in sorted((route.methods or set()) - {"HEAD"})
 ]
 
@@ -72,8 +73,14 @@ def test_the_auth_routes_have_the_expected_access() -> None:
     assert len(access) == 12
 
 
-@pytest.mark.parametrize(("method", "path"), USER_ROUTES)
-def test_every_user_route_refuses_anonymous_calls(client: httpx.Client, method: str, path: str) -> None:
+def test_the_signed_in_routes_are_the_user_and_token_routes() -> None:
+    accesses = {r.access for p, r in walk(all_routes()) if isinstance(r, ApiRoute) and (r.methods or set()) - {"HEAD"}}
+    assert accesses == set(Access)
+    assert {a for a in Access if a.signed_in} == {Access.USER, Access.TOKEN}
+
+
+@pytest.mark.parametrize(("method", "path"), SIGNED_IN_ROUTES)
+def test_every_signed_in_route_refuses_anonymous_calls(client: httpx.Client, method: str, path: str) -> None:
     concrete = re.sub(r"\{\w+(:uuid)?\}", "00000000-0000-0000-0000-000000000000", path)
     response = client.request(method, concrete, json={})
     assert response.status_code == 401, (method, path, response.text)
