@@ -2,6 +2,7 @@
 point is to outlast one of them or to wait one out: seconds instead of half a minute, the same code otherwise.
 
     python -m tests.shortened_worker STATEMENT_TIMEOUT_S HEARTBEAT_TIMEOUT_MS
+    python -m tests.shortened_worker --job-process STATEMENT_TIMEOUT_S PARENT_PID   (started by that worker)
 
 Both are module constants of ayni, read when the worker makes its pool and its broker, so they are set in the
 worker's own process before `ayni worker` runs:
@@ -9,25 +10,42 @@ worker's own process before `ayni worker` runs:
   outside the pool), which is the constant's value when ayni.db was imported and so is set with it;
 - ayni.jobs.broker.HEARTBEAT_TIMEOUT_MS: how long a worker may be silent before Dramatiq redelivers its messages.
 Each is read before it is set: a renamed constant stops the worker at its start instead of leaving the test on the
-real value."""
+real value. The jobs that run in a process of their own (ayni.jobs.isolated) get the same statement timeout: the
+worker starts them through this module (ayni.jobs.isolated.CHILD_COMMAND), which sets it before ayni.jobs.child runs."""
 
 import sys
 
 from ayni import db
 from ayni.cli import main
-from ayni.jobs import broker
+from ayni.jobs import broker, child, isolated
 
 
-def main_with(statement_timeout_s: float, heartbeat_timeout_ms: int) -> int:
-    if statement_timeout_s > db.STATEMENT_TIMEOUT_S or heartbeat_timeout_ms > broker.HEARTBEAT_TIMEOUT_MS:
-        sys.exit("shortened_worker: the timeouts given are longer than ayni's")
+def shorten_statements(statement_timeout_s: float) -> None:
+    if statement_timeout_s > db.STATEMENT_TIMEOUT_S:
+        sys.exit("shortened_worker: the statement timeout given is longer than ayni's")
     if db.connect.__defaults__ != (db.STATEMENT_TIMEOUT_S,):
         sys.exit("shortened_worker: ayni.db.connect's default is no longer ayni.db.STATEMENT_TIMEOUT_S")
     db.STATEMENT_TIMEOUT_S = statement_timeout_s
     db.connect.__defaults__ = (statement_timeout_s,)
+
+
+def main_with(statement_timeout_s: float, heartbeat_timeout_ms: int) -> int:
+    if heartbeat_timeout_ms > broker.HEARTBEAT_TIMEOUT_MS:
+        sys.exit("shortened_worker: the heartbeat timeout given is longer than ayni's")
+    if (sys.executable, "-m", child.__name__) != isolated.CHILD_COMMAND:
+        sys.exit("shortened_worker: ayni.jobs.isolated.CHILD_COMMAND no longer starts ayni.jobs.child")
+    shorten_statements(statement_timeout_s)
     broker.HEARTBEAT_TIMEOUT_MS = heartbeat_timeout_ms
+    isolated.CHILD_COMMAND = (sys.executable, "-m", "tests.shortened_worker", "--job-process", str(statement_timeout_s))
     return main(["worker"])
 
 
+def job_process_with(statement_timeout_s: float, parent_pid: str) -> int:
+    shorten_statements(statement_timeout_s)
+    return child.main([parent_pid])
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--job-process":
+        sys.exit(job_process_with(float(sys.argv[2]), sys.argv[3]))
     sys.exit(main_with(float(sys.argv[1]), int(sys.argv[2])))

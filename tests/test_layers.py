@@ -140,10 +140,11 @@ def test_imports_down_the_layers_are_allowed() -> None:
 
 
 def test_the_api_and_an_idle_worker_never_load_the_import_engine() -> None:
-    """polars (tens of MiB) loads in a worker's first import only: the API and the worker declare the sales actors
-    by name (`ayni.jobs.catalog.ImportedOnFirstRun`); the periodic tasks import none of the modules that parse."""
+    """polars (tens of MiB) loads only in the process of an import job, never in the API or the worker: they declare
+    the sales actors by name (`ayni.jobs.isolated.InChildProcess`); the periodic tasks import none of the modules
+    that parse."""
     probe = (
-        "import sys; import ayni.actors, ayni.jobs.worker; from ayni.app import create_app;"
+        "import sys; import ayni.actors, ayni.jobs.worker, ayni.jobs.child; from ayni.app import create_app;"
         "from ayni.config import load_settings;"
         "create_app(load_settings({'DATABASE_URL': 'postgresql://x@127.0.0.1/x', 'REDIS_URL': 'redis://127.0.0.1'}));"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('polars', 'pyarrow', 'python_calamine')))"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
 import psycopg
 import redis
 
@@ -102,9 +103,14 @@ def wait_until_idle(env: Mapping[str, str], timeout_s: float = 120) -> None:
 
 
 def submit_job(
-    env: Mapping[str, str], actor: str, kwargs: dict[str, Any], user_id: uuid.UUID | None = None
+    env: Mapping[str, str],
+    actor: str,
+    kwargs: dict[str, Any],
+    user_id: uuid.UUID | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> uuid.UUID:
-    """What the API's `enqueue` does, synchronously: commit the row, then send the message."""
+    """What the API's `enqueue` does, synchronously: commit the row, then send the message (with Dramatiq `options`
+    of its own, such as a shorter `time_limit`, when given)."""
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         row = conn.execute(
             "INSERT INTO jobs (user_id, actor, outbox_kwargs) VALUES (%s, %s, %s) RETURNING id",
@@ -114,12 +120,20 @@ def submit_job(
     job_id: uuid.UUID = row[0]
     broker = make_broker(load_settings(env), CATALOG.actors)
     try:
-        broker.enqueue(job_message(actor, broker.get_actor(actor).queue_name, job_id, kwargs))
+        message = job_message(actor, broker.get_actor(actor).queue_name, job_id, kwargs)
+        message.options.update(options or {})
+        broker.enqueue(message)
     finally:
         broker.close()
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         conn.execute("UPDATE jobs SET enqueued_at = now(), outbox_kwargs = NULL WHERE id = %s", (job_id,))
     return job_id
+
+
+def worker_children(worker: WorkerProcess) -> list[psutil.Process]:
+    """The processes the worker has started and that still run (its jobs' own processes)."""
+    assert worker.process is not None
+    return psutil.Process(worker.process.pid).children(recursive=True)
 
 
 def job_row(env: Mapping[str, str], job_id: uuid.UUID) -> dict[str, Any] | None:

@@ -16,8 +16,8 @@ from dramatiq.middleware.asyncio import AsyncIO
 
 from ayni.config import Settings
 from ayni.db import connect
-from ayni.jobs import loop, store
-from ayni.jobs.catalog import ActorSpec, JobContext
+from ayni.jobs import loop
+from ayni.jobs.catalog import ActorSpec, job_context
 from ayni.jobs.tracking import JobRecords
 
 NAMESPACE = "ayni"
@@ -90,13 +90,7 @@ def declare_actor(
         message = CurrentMessage.get_current_message()
         raw_id = message.options.get("job_id") if message is not None else None
         job_id = UUID(raw_id) if raw_id else None
-
-        async def report(fraction: float) -> None:
-            if job_id is not None:
-                await store.set_progress(db, job_id, fraction)
-
-        context = JobContext(settings=settings, db=db, job_id=job_id, report_progress=report)
-        return records.run(job_id, spec.fn(context, **kwargs))
+        return records.run(job_id, spec.fn(job_context(settings, db, job_id), **kwargs))
 
     run.__name__ = spec.name
     return dramatiq.Actor(

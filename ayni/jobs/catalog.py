@@ -4,7 +4,6 @@ job machinery names no domain)."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ import databases
 from dramatiq.brokers.redis import RedisBroker
 
 from ayni.config import Settings
+from ayni.jobs import store
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,17 @@ class JobContext:
     report_progress: Callable[[float], Awaitable[None]]
 
 
+def job_context(settings: Settings, db: databases.Database, job_id: UUID | None) -> JobContext:
+    """The context of job `job_id` on the pool `db`: its progress goes to its row (a job without a row, run by
+    hand, reports to no one)."""
+
+    async def report(fraction: float) -> None:
+        if job_id is not None:
+            await store.set_progress(db, job_id, fraction)
+
+    return JobContext(settings=settings, db=db, job_id=job_id, report_progress=report)
+
+
 @dataclass(frozen=True)
 class ActorSpec:
     name: str
@@ -38,20 +49,6 @@ class ActorSpec:
     priority: int = 10
     min_backoff_ms: int = 1_000
     max_backoff_ms: int = 300_000
-
-
-@dataclass(frozen=True)
-class ImportedOnFirstRun:
-    """The function at `path` ("package.module:function"), imported when it first runs: an actor whose work
-    needs a heavy library (the sales import's engine) is declared in every process that enqueues it (the API)
-    without that process importing the library. A plain object, so the catalog pickles to worker processes."""
-
-    path: str
-
-    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        module_name, _, name = self.path.partition(":")
-        function = getattr(importlib.import_module(module_name), name)
-        return await function(*args, **kwargs)
 
 
 @dataclass(frozen=True)

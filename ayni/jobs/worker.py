@@ -48,6 +48,9 @@ def run_one(settings: Settings, catalog: Catalog) -> int:
     db = make_database(settings)
     heartbeat_client = redis_client(settings)
     broker = make_broker(settings, catalog.actors, db=db, extra_middleware=[Heartbeat(heartbeat_client)])
+    # As Dramatiq's own command does in each worker process: TimeLimit starts the thread that enforces the actors'
+    # time limits on this hook (without it, no time limit ever ends a job).
+    broker.emit_after("process_boot")
     worker = Worker(broker, worker_threads=settings.worker_threads, worker_timeout=1000)
     scheduler = Scheduler(heartbeat_client, catalog.tasks, TaskContext(settings, db, broker))
     worker.start()

@@ -1,9 +1,11 @@
-"""The jobs of sales imports, declared for the broker. Their work (`ayni.sales.jobs`) runs on polars, which
-only the worker imports: the API's broker knows these actors by name and options alone."""
+"""The jobs of sales imports, declared for the broker. Their work (`ayni.sales.jobs`, `ayni.sales.demo_seed`) runs on
+polars, in a process of its own per job (`ayni.jobs.isolated.InChildProcess`): neither the API, which knows these
+actors by name and options alone, nor the worker ever imports it, and the child's memory goes when the job ends."""
 
 from __future__ import annotations
 
-from ayni.jobs.catalog import ActorSpec, ImportedOnFirstRun
+from ayni.jobs.catalog import ActorSpec
+from ayni.jobs.isolated import InChildProcess
 
 _JOBS = "ayni.sales.jobs"
 # A million-line file is analysed in seconds and loaded in tens of seconds; the limits leave room for a loaded
@@ -11,17 +13,17 @@ _JOBS = "ayni.sales.jobs"
 _TEN_MINUTES_MS = 600_000
 
 ANALYZE_IMPORT = ActorSpec(
-    name="analyze_import", fn=ImportedOnFirstRun(f"{_JOBS}:analyze_import"), queue="imports",
+    name="analyze_import", fn=InChildProcess(f"{_JOBS}:analyze_import"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip
 RUN_IMPORT = ActorSpec(
-    name="run_import", fn=ImportedOnFirstRun(f"{_JOBS}:run_import"), queue="imports", time_limit_ms=_TEN_MINUTES_MS
+    name="run_import", fn=InChildProcess(f"{_JOBS}:run_import"), queue="imports", time_limit_ms=_TEN_MINUTES_MS
 )
 REVERT_IMPORT = ActorSpec(
-    name="revert_import", fn=ImportedOnFirstRun(f"{_JOBS}:revert_import"), queue="imports",
+    name="revert_import", fn=InChildProcess(f"{_JOBS}:revert_import"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip
 FILL_DEMO_COMPANY = ActorSpec(
-    name="fill_demo_company", fn=ImportedOnFirstRun("ayni.sales.demo_seed:fill_demo_company"), queue="imports",
+    name="fill_demo_company", fn=InChildProcess("ayni.sales.demo_seed:fill_demo_company"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,
 )  # fmt: skip

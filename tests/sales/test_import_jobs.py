@@ -9,6 +9,7 @@ its worker has that timeout shortened (tests/shortened_worker.py): seconds inste
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import time
 import uuid
@@ -21,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import polars  # noqa: F401 - loaded here, so that the probe of polars_mapped is seen to find it
+import psutil
 import psycopg
 import pytest
 
@@ -34,7 +37,8 @@ from ayni.sales.load import ANALYZE_AFTER_LINES, ANALYZED_TABLES
 from ayni.sales.retention import PURGE_UPLOADED_FILES
 from tests.accounts import sql
 from tests.companies.conftest import C, Person, Team
-from tests.workers import WorkerProcess, WorkerTimeouts
+from tests.workers import WorkerProcess, WorkerTimeouts, submit_job, wait_until_idle, worker_children
+from tests.workers import wait_for_status as wait_for_job
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Two 100k-line imports on a loaded 2-core machine, plus Dramatiq's redelivery of a dead worker's message.
@@ -346,6 +350,92 @@ def test_imports_of_two_companies_run_side_by_side(
             "Downtown": Decimal("1850.98"),
             "Mall": Decimal("4345.98"),
         }
+
+
+# Each job in a process of its own (ayni.jobs.isolated): the worker never holds polars or an import's memory
+
+
+def polars_mapped(pid: int) -> bool:
+    """polars' library among the files the process has mapped (its shared object, `_polars_runtime...so` in polars
+    2.1, is mapped once polars is imported)."""
+    return "polars" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def the_job_process(worker: WorkerProcess, other_than: psutil.Process | None = None) -> psutil.Process:
+    """The one process the worker runs a job in (once it runs one: a new one, with `other_than`)."""
+    deadline = time.monotonic() + WAIT_S
+    while not (children := [c for c in worker_children(worker) if c != other_than]):
+        assert time.monotonic() < deadline, f"no job process under the worker after {WAIT_S} s"
+        time.sleep(0.05)
+    [child] = children
+    return child
+
+
+def test_an_import_runs_in_a_process_that_ends_with_it_and_the_worker_never_loads_polars(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+) -> None:
+    assert polars_mapped(os.getpid())  # the probe sees polars where it is loaded (this test's process)
+    who = importers(team)[0]
+    import_id = imported(client, who, "template_en.csv", (FIXTURES / "template_en.csv").read_bytes(), "manual")
+    assert record_of(client, who, import_id)["summary"]["lines_loaded"] == 26
+    response = client.delete(f"{C}/{who.company}/imports/{import_id}", headers=who.person.headers)
+    assert response.status_code == 202, response.text
+    assert wait_for_status(client, who, import_id, "reverted")["status"] == "reverted"
+    assert lines_count(database_url, who.company) == 0
+    wait_until_idle(worker.env)  # the undo's job row, written after the import's
+    jobs = sql(database_url, "SELECT actor, status, attempts FROM jobs ORDER BY created_at")
+    assert jobs == [
+        ("analyze_import", "succeeded", 1),
+        ("run_import", "succeeded", 1),
+        ("revert_import", "succeeded", 1),
+    ]
+    assert worker.process is not None and not polars_mapped(worker.process.pid), worker.log()
+    assert worker_children(worker) == []
+
+
+def test_an_import_process_killed_midway_is_retried_and_the_retry_loads_the_file(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+) -> None:
+    """As the kernel's out-of-memory killer would: the attempt fails, the job is retried, nothing hangs."""
+    who = importers(team)[0]
+    with company_lock_held(database_url, who.company) as holder:
+        import_id = upload(client, who, "template_en.csv", (FIXTURES / "template_en.csv").read_bytes(), start="auto")
+        waiting_behind(database_url, holder, 1, "%pg_advisory_xact_lock%")
+        killed = the_job_process(worker)
+        killed.kill()
+        killed.wait(WAIT_S)
+        # The retry's process, waiting for the lock in its turn. (The killed one's backend waits too: PostgreSQL
+        # finds its client gone when it next talks to it, once it has the lock, and rolls its transaction back.)
+        the_job_process(worker, other_than=killed)
+        assert lines_count(database_url, who.company) == 0
+    done = wait_for_status(client, who, import_id, "succeeded", "failed")
+    assert done["status"] == "succeeded" and done["summary"]["lines_loaded"] == 26, (done, worker.log())
+    wait_until_idle(worker.env)  # the job's row, written after the import's
+    assert sql(database_url, "SELECT actor, status, attempts FROM jobs") == [("analyze_import", "succeeded", 2)]
+    assert "ChildProcessDied" in worker.log()
+
+
+def test_the_jobs_time_limit_kills_its_process_and_rolls_back_its_transaction(
+    team: Team, worker: WorkerProcess, worker_env: dict[str, str], database_url: str
+) -> None:
+    """A job cancelled by Dramatiq (its time limit; the worker's shutdown cancels it the same way) ends its process
+    at once: its connection, waiting on the company's lock in the undo's transaction, goes while the lock is held."""
+    with company_lock_held(database_url, team.company) as holder:
+        job_id = submit_job(
+            worker_env,
+            "revert_import",
+            {"company_id": str(team.company), "import_id": str(uuid.uuid4())},
+            options={"time_limit": 3_000, "max_retries": 0},
+        )
+        [blocked] = waiting_behind(database_url, holder, 1, "%pg_advisory_xact_lock%")
+        child = the_job_process(worker)
+        row = wait_for_job(worker_env, job_id, {"failed", "succeeded", "dead"}, timeout=WAIT_S)
+        assert row["status"] == "failed" and row["error"].startswith("TimeLimitExceeded"), row
+        # Gone at once, the lock still held: the parent killed it (it would otherwise wait for the lock).
+        wait_until(lambda: not child.is_running(), "the job's process gone")
+        assert worker_children(worker) == []
+    # Its backend, given the lock, finds its client gone and ends, the transaction rolled back.
+    wait_until(lambda: not sql(database_url, "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (blocked,)), "gone")
 
 
 # A demo company of one's own
