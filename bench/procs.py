@@ -100,6 +100,14 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def wait_childless(pid: int, timeout: float = 30.0) -> None:
+    """Wait until `pid` has no child left (a worker's import job ends its process a moment after its row says
+    succeeded)."""
+    deadline = time.monotonic() + timeout
+    while descendants(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def rss_mb(pid: int, *, tree: bool = True) -> float:
     """Resident memory (VmRSS) of `pid` plus, with `tree`, its descendants, in MiB."""
     total_kib = 0
