@@ -10,8 +10,9 @@
 --   rows with the role         a member: app_locations gives a row per location (one row of only the role
 --                              when there are none), app_company_state the company's state
 --
--- The two-argument forms stay: the API release before this one calls them while the new one starts (migrations
--- run before the new release serves and must suit the release before them). A later migration drops them.
+-- The two-argument forms stay, and the new ones call them once the session is known to be live: the API release
+-- before this one calls them while the new one starts (migrations run before the new release serves and must suit
+-- the release before them). A later migration that drops them moves their bodies here.
 -- SECURITY INVOKER like 0006, 0010 and 0011: run as ayni_app, which may read users and auth_sessions (0004: no
 -- row-level security on them) and the company tables under the policies the settings choose.
 -- depends: 0011_app_locations
@@ -38,15 +39,7 @@ BEGIN
     IF NOT app_session_live(session, person) THEN
         RETURN;
     END IF;
-    PERFORM set_config('app.company_id', coalesce(company::text, ''), true);
-    PERFORM set_config('app.user_id', coalesce(person::text, ''), true);
-    RETURN QUERY
-        SELECT m.role, l.id, l.name, l.code, l.address, l.comuna, l.region, l.archived_at
-        FROM memberships AS m
-        JOIN companies AS c ON c.id = m.company_id
-        LEFT JOIN locations AS l ON l.company_id = m.company_id
-        WHERE m.company_id = company AND m.user_id = person
-        ORDER BY l.archived_at IS NOT NULL, lower(l.name), l.code;
+    RETURN QUERY SELECT * FROM app_locations(company, person);
     IF NOT FOUND THEN
         RETURN NEXT;  -- the output columns, all NULL: not a member
     END IF;
@@ -62,14 +55,7 @@ BEGIN
     IF NOT app_session_live(session, person) THEN
         RETURN;
     END IF;
-    PERFORM set_config('app.company_id', coalesce(company::text, ''), true);
-    PERFORM set_config('app.user_id', coalesce(person::text, ''), true);
-    RETURN QUERY
-        SELECT m.role, c.data_version, c.timezone, c.currency::text,
-               (SELECT count(*) || '@' || coalesce(max(l.updated_at)::text, '')
-                FROM locations AS l WHERE l.company_id = c.id)
-        FROM memberships AS m JOIN companies AS c ON c.id = m.company_id
-        WHERE m.company_id = company AND m.user_id = person;
+    RETURN QUERY SELECT * FROM app_company_state(company, person);
     IF NOT FOUND THEN
         RETURN NEXT;
     END IF;
