@@ -14,7 +14,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -33,9 +32,10 @@ from ayni.header_limit import HeaderSizeLimit
 from ayni.jobs import routes as jobs_routes
 from ayni.jobs.broker import make_broker
 from ayni.jobs.heartbeat import worker_check
-from ayni.logs import configure_logging
+from ayni.logs import configure_logging, flush_logs
 from ayni.middleware import (
     BodySizeLimitMiddleware,
+    LargeAnswersGZipped,
     LivenessShortcut,
     RequestContextMiddleware,
     StrictCORSMiddleware,
@@ -119,6 +119,7 @@ def create_app(settings: Settings) -> Starlette:
             await db.disconnect()
             await redis.aclose()
             broker.close()
+            flush_logs()  # the request lines still buffered, before anything else can stop the process
 
     production = settings.environment == "production"
     middleware = [
@@ -136,7 +137,7 @@ def create_app(settings: Settings) -> Starlette:
             max_age=600,
         ),
         Middleware(UnhandledErrorMiddleware),
-        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(LargeAnswersGZipped, minimum_size=1024),
         Middleware(
             BodySizeLimitMiddleware,
             max_bytes=settings.max_request_body_bytes,
@@ -160,7 +161,7 @@ def create_app(settings: Settings) -> Starlette:
 def app_from_environment() -> Starlette:
     """uvicorn's factory (`ayni serve`): settings and logging from this process's environment."""
     settings = load_settings(os.environ)
-    configure_logging(settings)
+    configure_logging(settings, buffered=True)  # a line per request: written in blocks (ayni.logs)
     app = create_app(settings)
     # What is imported and built by now lives as long as the process. Frozen, it is left out of the cyclic
     # garbage collector's full passes, which would otherwise walk all of it (about 70,000 objects, tens of

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 import databases
@@ -118,6 +120,22 @@ class Database(databases.Database):
         "postgresql": "ayni.db:FairPostgresBackend",
         "postgres": "ayni.db:FairPostgresBackend",
     }
+
+    async def run_statement(self, method: str, text: str, arguments: Sequence[object]) -> Any:
+        """asyncpg's `method` (fetchrow, fetch, fetchval, execute) with `text` and its `arguments`: on the
+        connection this task holds (its transaction, or an `async with db.connection()`), else on a pooled
+        connection lent for this statement alone, in turn (FairPostgresBackend). The second is what
+        `async with self.connection()` does, without databases' per-task `Connection` (three asyncio locks, two
+        more task lookups and a weak reference per statement: bench/README.md, issue 16)."""
+        if self._global_connection is not None or self._connection is not None:
+            async with self.connection() as connection:
+                return await getattr(connection.raw_connection, method)(text, *arguments)
+        lent = self._backend.connection()
+        await lent.acquire()
+        try:
+            return await getattr(lent.raw_connection, method)(text, *arguments)
+        finally:
+            await lent.release()
 
 
 # A statement running longer is given up (asyncpg's command timeout): a request or job on a connection that died

@@ -1,5 +1,7 @@
 """ASGI middleware, one concern each: the liveness probe's shortcut, the request context (id, log line,
-security headers), strict CORS, the last-resort 500 problem, and the request body size limit."""
+security headers), strict CORS, the last-resort 500 problem, gzip of large answers, and the request body size
+limit. Every request passes through all of them: they read and write raw header lists where Starlette's header
+objects would cost more than the concern itself (issue 16)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware, GZipResponder, IdentityResponder
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -104,18 +107,19 @@ class LivenessShortcut:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id, one log line and the security headers."""
+    """Gives every request an id, one log line and the security headers. On the raw header lists: Starlette's
+    header objects cost more than what is done with them here."""
 
     def __init__(self, app: ASGIApp, production: bool = False) -> None:
         self.app = app
-        self.headers = security_headers(production)
+        self.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in security_headers(production).items()]
         self.ids = RequestIds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER), self.ids.new)
+        request_id = accept_request_id(raw_header(scope["headers"], _REQUEST_ID_KEY), self.ids.new)
         token = bind_request_id(request_id)
         started = time.perf_counter()
         status = 500
@@ -125,11 +129,12 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers[REQUEST_ID_HEADER] = request_id
+                headers = list(message.get("headers", ()))
+                names = {name for name, _ in headers}
+                set_raw_header(headers, names, _REQUEST_ID_KEY, request_id.encode("latin-1"))
                 # A response that sets its own policy (the web app, the docs page) keeps it.
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
+                headers += [header for header in self.raw_headers if header[0] not in names]
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -151,6 +156,31 @@ class RequestContextMiddleware:
                 },
             )
             unbind_request_id(token)
+
+
+_REQUEST_ID_KEY = REQUEST_ID_HEADER.encode()
+
+
+def raw_header(headers: Iterable[tuple[bytes, bytes]], key: bytes) -> str | None:
+    """The first value of the header named `key` (lower case, as ASGI gives names), as Starlette's `Headers.get`
+    gives it, without building a Headers object."""
+    for name, value in headers:
+        if name == key:
+            return value.decode("latin-1")
+    return None
+
+
+def set_raw_header(headers: list[tuple[bytes, bytes]], names: set[bytes], key: bytes, value: bytes) -> None:
+    """As Starlette's `MutableHeaders[key] = value`: the first such header takes the value, the others go; a new
+    header goes last. `names` holds the header names of `headers` (kept up to date)."""
+    if key not in names:
+        headers.append((key, value))
+        names.add(key)
+        return
+    found = [index for index, (name, _) in enumerate(headers) if name == key]
+    headers[found[0]] = (key, value)
+    for index in reversed(found[1:]):
+        del headers[index]
 
 
 class UnhandledErrorMiddleware:
@@ -191,11 +221,13 @@ class StrictCORSMiddleware(CORSMiddleware):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        origin = headers.get("origin")
-        if origin is None:
-            await super().__call__(scope, receive, send)
+        if raw_header(scope["headers"], b"origin") is None:
+            # Not a browser's cross-origin call: all Starlette's CORS does is add Origin to Vary. Done here on
+            # the raw list, the same bytes, without its two header objects per request.
+            await self.app(scope, receive, _varying_on_origin(send))
             return
+        headers = Headers(scope=scope)
+        origin = headers["origin"]
 
         async def send_varying(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -234,6 +266,23 @@ class StrictCORSMiddleware(CORSMiddleware):
         return ProblemResponse(problem_body(400, "cors-refused", detail), status_code=400, headers=allowed)
 
 
+def _varying_on_origin(send: Send) -> Send:
+    """`send`, but the answer's start says `Vary: Origin` as Starlette's CORS says it to a request without an
+    Origin: the values of the Vary headers there are and Origin, joined into the first of them, or a new header
+    last (tests/test_middleware.py holds the two to the same bytes)."""
+
+    async def send_varying(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            names = {name for name, _ in headers}
+            values = [value for name, value in headers if name == b"vary"] if b"vary" in names else []
+            set_raw_header(headers, names, b"vary", b", ".join([*values, b"Origin"]))
+            message["headers"] = headers
+        await send(message)
+
+    return send_varying
+
+
 def vary_on_origin(headers: MutableHeaders) -> None:
     """Adds Origin to the Vary header, keeping what it already names."""
     vary = headers.get("vary")
@@ -241,6 +290,62 @@ def vary_on_origin(headers: MutableHeaders) -> None:
         headers["vary"] = "Origin"
     elif not {v.strip().lower() for v in vary.split(",")} & {"origin", "*"}:
         headers["vary"] = f"{vary}, Origin"
+
+
+class LargeAnswersGZipped(GZipMiddleware):
+    """Starlette's GZip, but an answer whose whole body comes in one message under `minimum_size` (most of the
+    API's) is sent on as it came, without Starlette's responder: the same bytes (Starlette leaves such an answer
+    alone as well), less its two header objects and its set-up per request, a fortieth of a small answer. Any
+    other answer goes to Starlette's responder, which gets every message it would have had, in order."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        responder: IdentityResponder | None = None
+        sent_small = False
+
+        async def send_small_or_hand_over(message: Message) -> None:
+            nonlocal start, responder, sent_small
+            if sent_small:
+                await send(message)
+            elif responder is not None:
+                await responder.send_with_compression(message)
+            elif message["type"] == "http.response.start":
+                start = message  # held, as Starlette holds it, until the body shows its size
+            elif (
+                start is not None
+                and message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and len(message.get("body", b"")) < self.minimum_size
+            ):
+                sent_small = True
+                await send(start)
+                await send(message)
+            else:
+                responder = self._responder(scope, send)
+                if start is not None:
+                    await responder.send_with_compression(start)
+                await responder.send_with_compression(message)
+
+        await self.app(scope, receive, send_small_or_hand_over)
+
+    def _responder(self, scope: Scope, send: Send) -> IdentityResponder:
+        """The responder GZipMiddleware would have chosen, sending to `send`."""
+        responder: IdentityResponder
+        if "gzip" in Headers(scope=scope).get("Accept-Encoding", ""):
+            responder = GZipResponder(
+                self.app,
+                self.minimum_size,
+                compresslevel=self.compresslevel,
+                thread_minimum_size=self.thread_minimum_size,
+                exclude_content_types=self.exclude_content_types,
+            )
+        else:
+            responder = IdentityResponder(self.app, self.minimum_size, exclude_content_types=self.exclude_content_types)
+        responder.send = send  # what the responder's own __call__ would set before calling the app
+        return responder
 
 
 class BodySizeLimitMiddleware:
@@ -260,7 +365,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_of(scope["path"])
-        declared = Headers(scope=scope).get("content-length")
+        declared = raw_header(scope["headers"], b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(send, limit)
             return

@@ -18,6 +18,8 @@ from typing import Any, TypeAlias
 import asyncpg
 import databases
 
+from ayni.db import Database
+
 _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -56,6 +58,8 @@ async def _run(db: Executor, method: str, sql: str, params: Mapping[str, object]
     arguments = statement.arguments(params)
     if isinstance(db, asyncpg.Connection):
         return await getattr(db, method)(statement.text, *arguments)
+    if isinstance(db, Database):  # the API's and the worker's pool (make_database)
+        return await db.run_statement(method, statement.text, arguments)
     async with db.connection() as connection:
         return await getattr(connection.raw_connection, method)(statement.text, *arguments)
 

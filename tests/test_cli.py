@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -172,6 +173,32 @@ def test_serve_honours_port_and_reports_a_taken_one(
     assert f"port {port}" in again.stderr and "PORT" in again.stderr and "Traceback" not in again.stderr
 
 
+def test_the_request_lines_held_at_sigterm_reach_the_log(serve_env: dict[str, str]) -> None:
+    """`ayni serve` writes its request lines in blocks (ayni.logs): a stop right after an answer loses none."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ayni", "serve"],
+        env={**serve_env, "PORT": str(port), "LOG_FORMAT": "json"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", process)
+        for index in range(3):
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", headers={"X-Request-ID": f"at-exit-{index}"})
+        process.send_signal(signal.SIGTERM)  # well within the half second lines may wait
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    assert [e["request_id"] for e in lines if e.get("path") == "/api/v1/openapi.json"] == [
+        f"at-exit-{i}" for i in range(3)
+    ]
+
+
 def test_sigterm_drains_an_in_flight_request(serve_env: dict[str, str], redis_url: str) -> None:
     """A request still running when SIGTERM arrives gets its answer before the process exits."""
     from tests.servers import start_redis
@@ -229,10 +256,14 @@ def test_serve_with_several_workers(serve_env: dict[str, str]) -> None:
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, timeout=60)
         assert all(httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200 for _ in range(10))
+        for index in range(4):  # logged by whichever worker answers, each writing its lines in blocks
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", headers={"X-Request-ID": f"worker-{index}"})
     finally:
         process.terminate()
-        process.communicate(timeout=30)
+        _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
+    logged = {f"worker-{index}" for index in range(4) if f"[worker-{index}] GET /api/v1/openapi.json" in stderr}
+    assert logged == {f"worker-{index}" for index in range(4)}, stderr
 
 
 def test_openapi_command_prints_the_document() -> None:

@@ -59,3 +59,35 @@ def test_statements_run_bound_and_inside_the_callers_transaction(database_url: s
             await db.disconnect()
 
     asyncio.run(scenario())
+
+
+def test_a_statement_outside_a_transaction_borrows_a_connection_and_gives_it_back(database_url: str) -> None:
+    """Database.run_statement lends a pooled connection for one statement (issue 16): with one connection in the
+    pool, many statements at once each get it in turn, one cancelled midway gives it back, and a transaction
+    still keeps its own for all its statements."""
+
+    async def scenario() -> None:
+        db = Database(database_url, min_size=0, max_size=1)
+        await db.connect()
+        try:
+            values = await asyncio.gather(*(fetch_value(db, "SELECT CAST(:n AS int)", n=n) for n in range(20)))
+            assert values == list(range(20))
+            sleeper = asyncio.ensure_future(fetch_value(db, "SELECT pg_sleep(30)"))
+            await asyncio.sleep(0.3)
+            sleeper.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await sleeper
+            assert await asyncio.wait_for(fetch_value(db, "SELECT 1"), timeout=10) == 1
+
+            async def in_a_transaction() -> None:  # a statement waiting for a second connection would never end
+                async with db.transaction(force_rollback=True):
+                    pid = await fetch_value(db, "SELECT pg_backend_pid()")
+                    await execute(db, "CREATE TEMP TABLE kept (n int)")
+                    assert await fetch_value(db, "SELECT count(*) FROM kept") == 0
+                    assert await fetch_value(db, "SELECT pg_backend_pid()") == pid
+
+            await asyncio.wait_for(in_a_transaction(), timeout=10)
+        finally:
+            await asyncio.wait_for(db.disconnect(), timeout=10)  # a connection never given back would hang it
+
+    asyncio.run(scenario())
