@@ -144,16 +144,22 @@ def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 30) -> N
     raise AssertionError(f"{url} did not answer")
 
 
-@pytest.fixture
-def served(serve_env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def start_serve(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+    """`ayni serve` on a free port, its output captured: the process and the port."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ayni", "serve"],
-        env={**serve_env, "PORT": str(port)},
+        env={**env, "PORT": str(port)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    return process, port
+
+
+@pytest.fixture
+def served(serve_env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    process, port = start_serve(serve_env)
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process)
         yield process, port
@@ -175,14 +181,7 @@ def test_serve_honours_port_and_reports_a_taken_one(
 
 def test_the_request_lines_held_at_sigterm_reach_the_log(serve_env: dict[str, str]) -> None:
     """`ayni serve` writes its request lines in blocks (ayni.logs): a stop right after an answer loses none."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ayni", "serve"],
-        env={**serve_env, "PORT": str(port), "LOG_FORMAT": "json"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, port = start_serve({**serve_env, "LOG_FORMAT": "json"})
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process)
         for index in range(3):
@@ -245,14 +244,7 @@ def test_serve_defaults_to_loopback_locally_and_all_interfaces_deployed() -> Non
 
 
 def test_serve_with_several_workers(serve_env: dict[str, str]) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ayni", "serve"],
-        env={**serve_env, "PORT": str(port), "WEB_CONCURRENCY": "2"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, port = start_serve({**serve_env, "WEB_CONCURRENCY": "2"})
     try:
         wait_for(f"http://127.0.0.1:{port}/health", process, timeout=60)
         assert all(httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200 for _ in range(10))
