@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 from dramatiq.common import compute_backoff
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ayni.jobs.actors import PING
@@ -65,13 +65,15 @@ secret_text = st.text(alphabet=string.ascii_letters + string.digits + "!#$%&*+-.
 
 @given(secret_text)
 def test_summaries_never_keep_url_passwords_or_secret_values(secret: str) -> None:
-    for text in (
-        f"could not connect to postgresql://ayni:{secret}@db.internal:5432/ayni",
-        f"bad config password={secret} retry later",
-        f"Authorization: {secret}",
-        f"api_key: '{secret}'",
+    for template in (
+        "could not connect to postgresql://ayni:{}@db.internal:5432/ayni",
+        "bad config password={} retry later",
+        "Authorization: {}",
+        "api_key: '{}'",
     ):
-        summary = error_summary(RuntimeError(text))
+        # A "secret" the message spells by itself ("passwo" of "password") would be found whatever is redacted.
+        assume(secret not in template.format(""))
+        summary = error_summary(RuntimeError(template.format(secret)))
         assert secret not in summary, summary
         assert summary.startswith("RuntimeError: ")
 
