@@ -23,7 +23,7 @@ from ayni.sales.reading import NUMERIC_FIELDS, DateFormat, Dialect, Field, Numbe
 from ayni.sales.sources import RawTable
 
 PREVIEW_ROWS = 20
-# Rows parsed at a time by the preview's trial parse (as many as a batch of the load holds, sources.BATCH_BYTES).
+# Rows parsed at a time by the preview's trial parse (no fewer than a batch of the load holds, sources.BATCH_BYTES).
 TRIAL_ROWS = 50_000
 MAX_REJECTED_SHARE = 0.10  # above it the import fails as a whole (DESIGN.md)
 
