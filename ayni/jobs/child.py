@@ -78,6 +78,8 @@ def main(argv: list[str]) -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     request = decode_request(sys.stdin.buffer.read())
     configure_logging(request.settings)
+    # The job's pool is opened and closed with it: `databases` would log both, two lines per job in the worker's log.
+    logging.getLogger("databases").setLevel(logging.WARNING)
     outcome = asyncio.run(run(request))
     answer.write(outcome)
     answer.close()

@@ -173,15 +173,17 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> N
 
 @pytest.mark.usefixtures("in_repository", "clean_state")
 def test_a_job_runs_in_a_process_of_its_own_and_its_answer_and_progress_reach_the_parent(
-    app_settings: Settings, database_url: str
+    app_settings: Settings, database_url: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
     job_id = running_job(database_url)
     kwargs = {"text": "línea\nsegunda \u2028", "n": [1, 2.5, None, True]}
-    answer = run_job(app_settings, f"{JOBS}:echo", job_id, **kwargs)
+    answer = run_job(dataclasses.replace(app_settings, log_level="info"), f"{JOBS}:echo", job_id, **kwargs)
     assert answer["kwargs"] == kwargs and answer["job_id"] == str(job_id)
     assert answer["pid"] != os.getpid()
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT progress FROM jobs WHERE id = %s", (job_id,)).fetchone() == (0.5,)
+    log = capfd.readouterr().err  # the child's stderr is the parent's: its log, without a line about its own pool
+    assert "a stray line on stdout" in log and "database" not in log, log
 
 
 @pytest.mark.usefixtures("in_repository")
