@@ -157,12 +157,22 @@ def make_database(settings: Settings) -> databases.Database:
     )
 
 
+# How often PostgreSQL checks, during a long statement or a lock wait, that the client of a connection of
+# `connect` is still there: a job process killed mid-import (its time limit, the OOM killer) would otherwise keep
+# its transaction, and the company's import lock, until the statement ended or the lock came.
+CLIENT_CHECK_INTERVAL = "2s"
+
+
 async def connect(settings: Settings, statement_timeout_s: float = STATEMENT_TIMEOUT_S) -> asyncpg.Connection:
     """One connection outside the pool, as the pool makes them (timeouts, the app's role), for a caller that
     keeps it (a worker thread's job records: the pool's acquire and release cost twice the statement), or whose
-    statements may run longer than the pool's `STATEMENT_TIMEOUT_S` (a million-line import's rollups)."""
+    statements may run longer than the pool's `STATEMENT_TIMEOUT_S` (a million-line import's rollups). PostgreSQL
+    ends its statement soon after its client dies (CLIENT_CHECK_INTERVAL)."""
     connection = await asyncpg.connect(
-        settings.database_url, timeout=settings.health_check_timeout * 2, command_timeout=statement_timeout_s
+        settings.database_url,
+        timeout=settings.health_check_timeout * 2,
+        command_timeout=statement_timeout_s,
+        server_settings={"client_connection_check_interval": CLIENT_CHECK_INTERVAL},
     )
     try:
         await _become_app_role(connection)

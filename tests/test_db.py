@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
+import subprocess
+import sys
+import time
 
 import databases
+import psycopg
 import pytest
 
+from ayni.config import Settings
 from ayni.db import Database
 
 CONTENDERS = 40
@@ -67,3 +73,39 @@ def test_a_connection_that_cannot_be_made_gives_its_turn_back() -> None:
             await db.disconnect()
 
     asyncio.run(scenario())
+
+
+def test_a_standalone_connection_whose_process_dies_ends_its_statement_soon(
+    app_settings: Settings, database_url: str
+) -> None:
+    """A job process killed mid-statement (ayni.jobs.isolated) must not keep its transaction, and the locks it
+    holds, for the rest of the statement: PostgreSQL checks the client every CLIENT_CHECK_INTERVAL."""
+    script = (
+        "import asyncio, sys\n"
+        "from ayni.db import connect\n"
+        "from ayni.config import load_settings\n"
+        "import os\n"
+        "async def main():\n"
+        "    conn = await connect(load_settings(os.environ), statement_timeout_s=120)\n"
+        "    print(await conn.fetchval('SELECT pg_backend_pid()'), flush=True)\n"
+        "    await conn.execute('SELECT pg_sleep(60)')\n"
+        "asyncio.run(main())\n"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": app_settings.redis_url, "LOG_LEVEL": "warning"}
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        backend = int(child.stdout.readline())
+        with psycopg.connect(database_url, autocommit=True) as db:
+            time.sleep(0.5)  # into pg_sleep
+            assert db.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", (backend,)).fetchone() == ("active",)
+            child.kill()
+            child.wait()
+            deadline = time.monotonic() + 15  # 2 s checks, on a busy machine; pg_sleep alone would take 60
+            while db.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (backend,)).fetchone():
+                assert time.monotonic() < deadline, "the dead client's statement still runs"
+                time.sleep(0.1)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
