@@ -72,11 +72,7 @@ def measure(bench: suite.Bench, args: argparse.Namespace) -> int:
         bench.check_same_bytes(targets, {"minimal": name})
 
     def run(name: str, seconds: float) -> load.WrkResult:
-        url, headers, pid = targets[name]
-        return load.wrk(
-            url, core=bench.load_core, connections=64, seconds=seconds, script_dir=bench.workdir, headers=headers,
-            server_pid=pid,
-        )  # fmt: skip
+        return bench.wrk_at_64(targets[name], seconds)
 
     for name in targets:
         run(name, args.warmup)

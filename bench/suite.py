@@ -354,6 +354,14 @@ class Bench:
             http_json("POST", url, {"name": f"Local {code}", "code": code}, token=self.token)
         self.locations_url = url
 
+    def wrk_at_64(self, target: Target, seconds: float) -> load.WrkResult:
+        """wrk from the load core at 64 connections against `target` (URL, headers, the server's pid)."""
+        url, headers, pid = target
+        return load.wrk(
+            url, core=self.load_core, connections=64, seconds=seconds, script_dir=self.workdir, headers=headers,
+            server_pid=pid,
+        )  # fmt: skip
+
     def http(self) -> None:
         """The interleaved 64-connection runs: the ceilings, /health, /me, the minimal /me, the locations list."""
         plan = self.plan
@@ -381,11 +389,7 @@ class Bench:
         self.check_same_bytes(targets, {"ceiling": "health", "minimal_me": "me"})
 
         def run(name: str, seconds: float) -> load.WrkResult:
-            url, headers, pid = targets[name]
-            return load.wrk(
-                url, core=self.load_core, connections=64, seconds=seconds, script_dir=self.workdir, headers=headers,
-                server_pid=pid,
-            )  # fmt: skip
+            return self.wrk_at_64(targets[name], seconds)
 
         say(f"HTTP: warm-up {plan.warmup_s:.0f} s each, then {plan.reps} x {plan.run_s:.0f} s of " + ", ".join(targets))
         for name in targets:
@@ -763,10 +767,7 @@ class Bench:
 
         def run(name: str, seconds: float) -> load.WrkResult:
             assert self.api is not None
-            return load.wrk(
-                urls[name], core=self.load_core, connections=64, seconds=seconds, script_dir=self.workdir,
-                headers=auth, server_pid=self.api.pid,
-            )  # fmt: skip
+            return self.wrk_at_64((urls[name], auth, self.api.pid), seconds)
 
         say(
             f"analytics: warm-up {plan.warmup_s:.0f} s each, then {plan.reps} x {plan.run_s:.0f} s of "
