@@ -1,6 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { LocationList, Metric } from '@/shared/api/types';
+import type { LocationList } from '@/shared/api/types';
 import { describeError } from '@/shared/forms/form';
 import { useI18n } from '@/shared/i18n/i18n';
 import { Alert } from '@/shared/ui/Alert';
@@ -40,29 +40,50 @@ export function Filters({ view, range, locations, onChange }: FiltersProps) {
         </summary>
         <div className="dash-more__fields">
           <LocationsFilter selected={view.locations} read={locations} onChange={(ids) => onChange({ locations: ids })} />
-          <div className="dash-field">
-            <label htmlFor={`${id}-compare`}>{t('dashboard.compare')}</label>
-            <select id={`${id}-compare`} value={view.compare} onChange={(e) => onChange({ compare: e.target.value as View['compare'] })}>
-              {COMPARES.map((compare) => (
-                <option key={compare} value={compare}>
-                  {t(`dashboard.compare.${compare}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="dash-field">
-            <label htmlFor={`${id}-metric`}>{t('dashboard.metric')}</label>
-            <select id={`${id}-metric`} value={view.metric} onChange={(e) => onChange({ metric: e.target.value as Metric })}>
-              {METRICS.map((metric) => (
-                <option key={metric} value={metric}>
-                  {t(`dashboard.metric.${metric}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <ChoiceField
+            id={`${id}-compare`}
+            label={t('dashboard.compare')}
+            value={view.compare}
+            choices={COMPARES}
+            text={(compare) => t(`dashboard.compare.${compare}`)}
+            onChange={(compare) => onChange({ compare })}
+          />
+          <ChoiceField
+            id={`${id}-metric`}
+            label={t('dashboard.metric')}
+            value={view.metric}
+            choices={METRICS}
+            text={(metric) => t(`dashboard.metric.${metric}`)}
+            onChange={(metric) => onChange({ metric })}
+          />
         </div>
       </details>
     </section>
+  );
+}
+
+interface ChoiceFieldProps<Choice extends string> {
+  id: string;
+  label: string;
+  value: Choice;
+  choices: readonly Choice[];
+  text: (choice: Choice) => string;
+  onChange: (choice: Choice) => void;
+}
+
+/** A select of one of a fixed list of choices, each shown as `text` says. */
+function ChoiceField<Choice extends string>({ id, label, value, choices, text, onChange }: ChoiceFieldProps<Choice>) {
+  return (
+    <div className="dash-field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Choice)}>
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {text(choice)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
