@@ -115,32 +115,65 @@ def build_web_app(sources: Path) -> None:
 
 @contextlib.contextmanager
 def embedded_services(env: dict[str, str], home: Path) -> Iterator[list[EmbeddedServer]]:
-    started: list[EmbeddedServer] = []
+    # Each is listed before it starts: a Ctrl-C while it starts stops it too (stopping one never started is a no-op).
+    servers: list[EmbeddedServer] = []
     try:
         if not env.get("DATABASE_URL") and not env.get("POSTGRES_SERVER"):
             postgres = EmbeddedPostgres(home / "postgres")
+            servers.append(postgres)
             postgres.start()
-            started.append(postgres)
             env["DATABASE_URL"] = postgres.url
         if not env.get("REDIS_URL"):
             redis = EmbeddedRedis(home / "redis")
+            servers.append(redis)
             redis.start()
-            started.append(redis)
             env["REDIS_URL"] = redis.url
-        yield started
+        yield servers
     finally:
-        for server in reversed(started):
+        for server in reversed(servers):
             server.stop()
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+class StopRequest:
+    """The signal handler for Ctrl-C and SIGTERM.
+
+    While the embedded servers start and the migrations run, the first request interrupts them
+    (KeyboardInterrupt): nothing uses the servers yet. From the children's start on (`interrupts` False) a
+    request is only noted, and the code that started the children stops them, then the servers they use. An
+    interruption there could skip a child's stop and stop the servers under it (a worker left consuming from a
+    Valkey that is gone, and an exception instead of exit 0). Later requests are only noted as well, so a
+    second Ctrl-C never cuts the ordered stop short.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.interrupts = True
+
+    def __call__(self, signum: int, frame: object) -> None:
+        first = not self.requested
+        self.requested = True
+        if first and self.interrupts:
+            raise KeyboardInterrupt
+
+
+def exited_by_itself(child: subprocess.Popen[bytes], stop: StopRequest) -> bool:
+    """A child that has exited, unless a stop was requested: a terminal's Ctrl-C reaches the children too (one
+    process group), and one that exits because of it is no failure. Python runs the handler of a signal that
+    came before the child's exit by the time poll() returns, so `stop.requested` is read after it."""
+    return child.poll() is not None and not stop.requested
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], stop: StopRequest, timeout: float = 60.0) -> bool:
+    """True once the API answers; False when a stop is requested first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if stop.requested:
+            return False
+        if exited_by_itself(process, stop):
             raise UserFacingError(f"the API exited at start (code {process.returncode}); see its log above")
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
             if response.status == 200:
-                return
+                return True
         time.sleep(0.1)
     raise UserFacingError(f"the API did not answer {url} within {timeout:.0f} s")
 
@@ -220,54 +253,62 @@ def web_app_line(base: str, web: bool, dist: Path | None) -> str:
 
 
 def _run_stack(env: dict[str, str], home: Path, listener: socket.socket, base: str, web_line: str, demo: bool) -> int:
-    stopping = False
-
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    previous = signal.signal(signal.SIGTERM, request_stop)
+    stop = StopRequest()
+    previous = signal.signal(signal.SIGTERM, stop)
     # Ctrl-C must stop everything even when SIGINT came in ignored, as it does for a command a script
     # starts in the background (`cmd &` without job control).
-    previous_interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous_interrupt = signal.signal(signal.SIGINT, stop)
     started_at = time.monotonic()
+    children: dict[str, subprocess.Popen[bytes]] = {}
+    seeding: subprocess.Popen[bytes] | None = None
     try:
         with embedded_services(env, home):
             settings = load_settings(env)
             applied = migrations.apply(settings.database_url)
             print(f"ayni dev: database {settings.masked()['database_url']} ({len(applied)} migration(s) applied)")
             print(f"ayni dev: redis {settings.masked()['redis_url']}")
-            fd = listener.fileno()
-            children = {
-                "serve": _spawn(["serve", "--fd", str(fd)], env, pass_fds=(fd,)),
-                "worker": _spawn(["worker"], env),
-            }
-            listener.close()  # the API has its own copy; ours would keep the port open after it exits
+            stop.interrupts = False  # from here on, the `finally` below stops the children before the servers
             try:
-                wait_until_healthy(f"{base}/health", children["serve"])
-                print(f"ayni dev: ready in {time.monotonic() - started_at:.1f} s")
-                print(f"  API      {base}/api/v1  (docs: {base}/api/v1/docs, health: {base}/api/v1/health)")
-                print(web_line)
-                if env["FRONTEND_HOST"] != base:
-                    print(f"  email links go to {env['FRONTEND_HOST']} (FRONTEND_HOST)")
-                seeding = _start_demo(env, home) if demo else None
-                print("  Ctrl-C stops everything.", flush=True)
-                while not stopping:
-                    if seeding is not None and seeding.poll() is not None:
-                        _report_demo(seeding, home)
-                        seeding = None
-                    for name, child in children.items():
-                        if child.poll() is not None:
-                            raise UserFacingError(
-                                f"`ayni {name}` exited with code {child.returncode}; stopping the rest"
-                            )
-                    time.sleep(0.2)
-            except KeyboardInterrupt:
-                pass
+                fd = listener.fileno()
+                children["serve"] = _spawn(["serve", "--fd", str(fd)], env, pass_fds=(fd,))
+                children["worker"] = _spawn(["worker"], env)
+                listener.close()  # the API has its own copy; ours would keep the port open after it exits
+                if wait_until_healthy(f"{base}/health", children["serve"], stop):
+                    _print_ready(env, base, web_line, started_at)
+                    seeding = _start_demo(env, home) if demo else None
+                    print("  Ctrl-C stops everything.", flush=True)
+                    _watch(children, seeding, home, stop)
             finally:
                 print("ayni dev: stopping…", flush=True)
                 _stop([*children.values(), *([seeding] if seeding is not None else [])])
+    except KeyboardInterrupt:
+        pass  # a stop requested while the servers started or the migrations ran; embedded_services stopped them
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_interrupt)
     return 0
+
+
+def _print_ready(env: Mapping[str, str], base: str, web_line: str, started_at: float) -> None:
+    print(f"ayni dev: ready in {time.monotonic() - started_at:.1f} s")
+    print(f"  API      {base}/api/v1  (docs: {base}/api/v1/docs, health: {base}/api/v1/health)")
+    print(web_line)
+    if env["FRONTEND_HOST"] != base:
+        print(f"  email links go to {env['FRONTEND_HOST']} (FRONTEND_HOST)")
+
+
+def _watch(
+    children: Mapping[str, subprocess.Popen[bytes]],
+    seeding: subprocess.Popen[bytes] | None,
+    home: Path,
+    stop: StopRequest,
+) -> None:
+    """Until a stop is requested; a child exiting by itself stops the rest."""
+    while not stop.requested:
+        if seeding is not None and seeding.poll() is not None:
+            _report_demo(seeding, home)
+            seeding = None
+        for name, child in children.items():
+            if exited_by_itself(child, stop):
+                raise UserFacingError(f"`ayni {name}` exited with code {child.returncode}; stopping the rest")
+        time.sleep(0.2)
