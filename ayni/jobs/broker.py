@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +18,7 @@ from ayni.config import Settings
 from ayni.db import connect
 from ayni.jobs import loop
 from ayni.jobs.catalog import ActorSpec, job_context
-from ayni.jobs.tracking import JobRecords
+from ayni.jobs.tracking import FinalFailure, JobRecords
 
 NAMESPACE = "ayni"
 # Dramatiq's Redis defaults notice a dead worker after 60 s and run the maintenance that requeues its
@@ -53,7 +53,11 @@ def make_broker(
     loop and keeps their job rows)."""
     # Dramatiq runs "after" hooks in reverse order: JobRecords, listed before Retries, sees a failed
     # attempt after Retries has decided whether it is retried, which decides the job's status.
-    records = JobRecords(functools.partial(connect, settings)) if db is not None else None
+    records = (
+        JobRecords(functools.partial(connect, settings), final_failures(actors, settings, db))
+        if db is not None
+        else None
+    )
     worker_middleware = [AsyncIO(), loop.DatabasePool(db), records] if db is not None else []
     middleware: list[Any] = [
         AgeLimit(),
@@ -75,6 +79,18 @@ def make_broker(
     for spec in actors:
         declare_actor(broker, spec, settings, db, records)
     return broker
+
+
+def final_failures(actors: Sequence[ActorSpec], settings: Settings, db: databases.Database) -> dict[str, FinalFailure]:
+    """Each actor's `on_final_failure`, given the context its job had."""
+
+    def bound(on_final_failure: Callable[..., Coroutine[Any, Any, None]]) -> FinalFailure:
+        def call(job_id: UUID | None, kwargs: Mapping[str, Any]) -> Coroutine[Any, Any, None]:
+            return on_final_failure(job_context(settings, db, job_id), **kwargs)
+
+        return call
+
+    return {spec.name: bound(spec.on_final_failure) for spec in actors if spec.on_final_failure is not None}
 
 
 def declare_actor(

@@ -49,6 +49,11 @@ class ActorSpec:
     priority: int = 10
     min_backoff_ms: int = 1_000
     max_backoff_ms: int = 300_000
+    # await on_final_failure(ctx, **kwargs), in the worker, once the job has failed for good (its last attempt
+    # failed, or its message expired unrun): for an actor whose work leaves a record of its own that only a success
+    # would finish (an import `analyzing`), and that a job dying without a word (its process killed) would leave
+    # unfinished. It may run for a job whose work did finish meanwhile: it changes only what is still unfinished.
+    on_final_failure: Callable[..., Coroutine[Any, Any, None]] | None = None
 
 
 @dataclass(frozen=True)

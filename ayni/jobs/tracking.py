@@ -6,8 +6,8 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, TypeVar
 from uuid import UUID
 
 import asyncpg
@@ -20,6 +20,11 @@ from ayni.jobs.redaction import error_summary
 from ayni.jobs.states import Event
 
 logger = logging.getLogger("ayni.jobs")
+
+T = TypeVar("T")
+# An actor's `on_final_failure` (ActorSpec), bound to the worker's settings and pool: called with the job's id and
+# its message's arguments.
+FinalFailure = Callable[[UUID | None, Mapping[str, Any]], Coroutine[Any, Any, None]]
 
 
 def _job_id(message: MessageProxy) -> UUID | None:
@@ -34,10 +39,17 @@ class JobRecords(Middleware):
 
     `start` and `succeed` are recorded by `run`, on the worker's loop with the actor itself: one crossing from
     the worker thread to the loop per job (each costs about 50 us of CPU; bench/README.md). A failed attempt is
-    recorded after Retries has decided whether it is retried (`after_process_message`)."""
+    recorded after Retries has decided whether it is retried (`after_process_message`). A job that fails for good
+    then gets its actor's `on_final_failure`, if it has one (`final_failures`, by actor name)."""
 
-    def __init__(self, connect: Callable[[], Awaitable[asyncpg.Connection]], patience: float = 60.0) -> None:
+    def __init__(
+        self,
+        connect: Callable[[], Awaitable[asyncpg.Connection]],
+        final_failures: Mapping[str, FinalFailure] | None = None,
+        patience: float = 60.0,
+    ) -> None:
         self.connect = connect
+        self.final_failures = dict(final_failures or {})
         self.patience = patience
         # One connection per worker thread, used by that thread's transitions alone (it waits for each), so
         # each is one statement: the pool's acquire and release would cost more than the UPDATE.
@@ -63,19 +75,30 @@ class JobRecords(Middleware):
         return result
 
     async def _record(self, thread: int, job_id: UUID, event: Event, result: Any, error: str | None) -> bool:
-        """It waits out a database outage of up to `patience` seconds: failing instead would spend the job's
-        retries on the outage (the job dead-lettered, its row left pending) or, after the actor ran, leave its
-        row `running` for good."""
+        """It waits out a database outage (`_patiently`): failing instead would spend the job's retries on the
+        outage (the job dead-lettered, its row left pending) or, after the actor ran, leave its row `running` for
+        good."""
+
+        async def attempt() -> bool:
+            connection = self._connections.get(thread)
+            try:
+                if connection is None or connection.is_closed():
+                    connection = self._connections[thread] = await self.connect()
+                return await store.record_event(connection, job_id, event, result=result, error=error)
+            except UNAVAILABLE_ERRORS:
+                self._connections.pop(thread, None)
+                raise
+
+        return await self._patiently(job_id, attempt)
+
+    async def _patiently(self, job_id: UUID | None, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt()`, tried again through a database outage of up to `patience` seconds."""
         deadline = time.monotonic() + self.patience
         pause = 0.5
         while True:
             try:
-                connection = self._connections.get(thread)
-                if connection is None or connection.is_closed():
-                    connection = self._connections[thread] = await self.connect()
-                return await store.record_event(connection, job_id, event, result=result, error=error)
+                return await attempt()
             except UNAVAILABLE_ERRORS as exc:
-                self._connections.pop(thread, None)
                 if time.monotonic() + pause > deadline:
                     raise
                 logger.warning("job %s: database unavailable (%s); trying again in %.1f s", job_id, exc, pause)
@@ -89,19 +112,31 @@ class JobRecords(Middleware):
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
     ) -> None:
-        job_id = _job_id(message)
-        if job_id is None or exception is None:  # a success was recorded by `run`
+        if exception is None:  # a success was recorded by `run`
             return
-        if message.failed:
-            self.record(job_id, Event.FAIL, error=error_summary(exception))
-        else:
-            self.record(job_id, Event.RETRY, error=error_summary(exception))
+        job_id = _job_id(message)
+        event = Event.FAIL if message.failed else Event.RETRY
+        moved = job_id is None or self.record(job_id, event, error=error_summary(exception))
+        if event is Event.FAIL and moved:
+            self._after_final_failure(message, job_id)
 
     def after_skip_message(self, broker: Broker, message: MessageProxy) -> None:
         job_id = _job_id(message)
-        if job_id is not None:
-            # Skipped by another middleware (AgeLimit): the message is dead-lettered unrun.
-            self.record(job_id, Event.KILL, error="the message expired before a worker could run it")
+        # Skipped by another middleware (AgeLimit): the message is dead-lettered unrun.
+        error = "the message expired before a worker could run it"
+        if job_id is None or self.record(job_id, Event.KILL, error=error):
+            self._after_final_failure(message, job_id)
+
+    def _after_final_failure(self, message: MessageProxy, job_id: UUID | None) -> None:
+        """The actor's `on_final_failure`, once its job's row has moved to failed or dead (a duplicate message of a
+        finished job moves nothing, and calls nothing). Its own failure is logged: the job's outcome stands."""
+        on_final_failure = self.final_failures.get(message.actor_name)
+        if on_final_failure is None:
+            return
+        try:
+            loop.run(self._patiently(job_id, lambda: on_final_failure(job_id, message.kwargs)))
+        except Exception:
+            logger.exception("job %s: %s's on_final_failure failed", job_id, message.actor_name)
 
 
 async def _close_all(connections: list[asyncpg.Connection]) -> None:

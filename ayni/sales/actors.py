@@ -6,19 +6,23 @@ from __future__ import annotations
 
 from ayni.jobs.catalog import ActorSpec
 from ayni.jobs.isolated import InChildProcess
+from ayni.sales.failures import import_job_gave_up
 
 _JOBS = "ayni.sales.jobs"
 # A million-line file is analysed in seconds and loaded in tens of seconds; the limits leave room for a loaded
 # machine and the largest files (IMPORT_MAX_BYTES).
 _TEN_MINUTES_MS = 600_000
 
+# The import's job process dying on every attempt (out of memory) leaves no one in it to fail the import: the worker
+# does, once the job gives up.
 ANALYZE_IMPORT = ActorSpec(
     name="analyze_import", fn=InChildProcess(f"{_JOBS}:analyze_import"), queue="imports",
-    time_limit_ms=_TEN_MINUTES_MS,
+    time_limit_ms=_TEN_MINUTES_MS, on_final_failure=import_job_gave_up,
 )  # fmt: skip
 RUN_IMPORT = ActorSpec(
-    name="run_import", fn=InChildProcess(f"{_JOBS}:run_import"), queue="imports", time_limit_ms=_TEN_MINUTES_MS
-)
+    name="run_import", fn=InChildProcess(f"{_JOBS}:run_import"), queue="imports", time_limit_ms=_TEN_MINUTES_MS,
+    on_final_failure=import_job_gave_up,
+)  # fmt: skip
 REVERT_IMPORT = ActorSpec(
     name="revert_import", fn=InChildProcess(f"{_JOBS}:revert_import"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS,

@@ -30,6 +30,7 @@ from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
 from ayni.sales.actors import RUN_IMPORT
 from ayni.sales.batches import BatchedParse
+from ayni.sales.failures import INTERNAL_ERROR, fail_import
 from ayni.sales.formats import detect_formats, detection_columns, detection_table
 from ayni.sales.headers import map_headers
 from ayni.sales.load import (
@@ -101,7 +102,8 @@ async def _company_facts(db: Executor, cid: UUID) -> CompanyFacts:
 def _failing_cleanly(job: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[..., Awaitable[dict[str, Any]]]:
     """An unexpected error ends the import as `failed` with a sentence for the user (the traceback goes to the
     log), instead of leaving it `analyzing` or `importing` forever once the job's retries run out. An outage of
-    PostgreSQL or Redis is raised on: the job is retried, the import waits."""
+    PostgreSQL or Redis is raised on: the job is retried, the import waits (and should the outage outlast the
+    retries, or this process die without a word, the worker fails the import: `failures.import_job_gave_up`)."""
 
     @wraps(job)
     async def run(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
@@ -111,13 +113,10 @@ def _failing_cleanly(job: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[
             raise
         except Exception:
             logger.exception("import %s failed", import_id)
-            await _fail(ctx, UUID(company_id), UUID(import_id), INTERNAL_ERROR)
+            await fail_import(ctx.db, UUID(company_id), UUID(import_id), INTERNAL_ERROR)
             return {"status": "failed"}
 
     return run
-
-
-INTERNAL_ERROR = "Ayni could not import this file because of an error of its own; nothing was changed. Try again."
 
 
 # Analysis
@@ -142,7 +141,7 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
                 raise UnreadableFile("The uploaded file is no longer stored; upload it again.")
             preview = await asyncio.to_thread(_analyze, upload, work["filename"], facts)
         except UnreadableFile as exc:
-            await _fail(ctx, cid, iid, str(exc))
+            await fail_import(ctx.db, cid, iid, str(exc))
             return {"status": "failed"}
         async with tenant(ctx.db, company_id=cid):
             preview["replaces"] = await _days_replaced(ctx, cid, preview)
@@ -212,7 +211,7 @@ async def _import(ctx: JobContext, cid: UUID, iid: UUID, copied: Path | None) ->
             reading = corrected_reading(work["preview"], options)
             parse = await asyncio.to_thread(_open, upload, work["filename"], reading, facts)
         except (ImportRefused, UnreadableFile) as exc:
-            await _fail(ctx, cid, iid, str(exc))
+            await fail_import(ctx.db, cid, iid, str(exc))
             return {"status": "failed"}
         try:
             summary = await _load(ctx, cid, iid, parse, options, work["preview"], rows_total)
@@ -220,7 +219,7 @@ async def _import(ctx: JobContext, cid: UUID, iid: UUID, copied: Path | None) ->
             errors = first_errors(parse.rejects)
             if parse.rejects.height:
                 await _store_rejected(ctx, cid, iid, parse)
-            await _fail(ctx, cid, iid, str(exc), errors=errors)
+            await fail_import(ctx.db, cid, iid, str(exc), errors=errors)
             return {"status": "failed"}
     if summary is None:
         return {"skipped": True}
@@ -383,14 +382,6 @@ async def _progress(ctx: JobContext, cid: UUID, iid: UUID, phase: str, done: int
         await asyncio.create_task(write())
     except UNAVAILABLE_ERRORS:
         logger.warning("import %s: progress not written (database unavailable)", iid)
-
-
-async def _fail(
-    ctx: JobContext, cid: UUID, iid: UUID, message: str, *, errors: list[dict[str, Any]] | None = None
-) -> None:
-    reason = {"row": None, "column": None, "value": None, "message": message}
-    async with tenant(ctx.db, company_id=cid):
-        await store.move(ctx.db, cid, iid, Event.FAIL, errors=[reason, *(errors or [])], phase="failed")
 
 
 # Undo

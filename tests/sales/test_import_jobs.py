@@ -32,7 +32,9 @@ from ayni.config import Settings
 from ayni.db import make_database
 from ayni.jobs.broker import make_broker
 from ayni.jobs.catalog import TaskContext
+from ayni.sales.actors import ANALYZE_IMPORT
 from ayni.sales.demo import write_demo_csv
+from ayni.sales.jobs import INTERNAL_ERROR
 from ayni.sales.load import ANALYZE_AFTER_LINES, ANALYZED_TABLES
 from ayni.sales.retention import PURGE_UPLOADED_FILES
 from tests.accounts import sql
@@ -413,6 +415,39 @@ def test_an_import_process_killed_midway_is_retried_and_the_retry_loads_the_file
     wait_until_idle(worker.env)  # the job's row, written after the import's
     assert sql(database_url, "SELECT actor, status, attempts FROM jobs") == [("analyze_import", "succeeded", 2)]
     assert "ChildProcessDied" in worker.log()
+
+
+def backend_gone(database_url: str, pid: int) -> Callable[[], bool]:
+    return lambda: not sql(database_url, "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,))
+
+
+def test_an_import_whose_process_is_killed_on_every_attempt_ends_failed_and_changes_nothing(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+) -> None:
+    """As a file too large for the machine's memory would have it: the kernel kills the import's process on every
+    attempt, in the load's last statement, with everything written and not committed. No process is left to fail the
+    import: once the job's retries run out the worker does, and the company's figures are those of before."""
+    who = importers(team)[0]
+    imported(client, who, "october_1.csv", template_days(1, 20))
+    before = snapshot(database_url, who.company)
+    killed: psutil.Process | None = None
+    with company_row_locked(database_url, who.company) as holder:
+        import_id = upload(client, who, "template_en.csv", (FIXTURES / "template_en.csv").read_bytes(), start="auto")
+        for _ in range(ANALYZE_IMPORT.max_retries + 1):
+            [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
+            killed = the_job_process(worker, other_than=killed)
+            killed.kill()
+            killed.wait(WAIT_S)
+            wait_until(backend_gone(database_url, blocked), "the killed load's backend gone")
+        # Still holding the company's row, which any further attempt would wait for: the job gave up.
+        done = wait_for_status(client, who, import_id, "failed", "succeeded")
+    assert done["status"] == "failed", (done, worker.log())
+    assert done["errors"][0]["message"] == INTERNAL_ERROR
+    assert snapshot(database_url, who.company) == before
+    wait_until_idle(worker.env)
+    jobs = sql(database_url, "SELECT actor, status, attempts FROM jobs ORDER BY created_at")
+    assert jobs == [("analyze_import", "succeeded", 1), ("analyze_import", "failed", ANALYZE_IMPORT.max_retries + 1)]
+    assert "ChildProcessDied" in worker.log() and worker_children(worker) == []
 
 
 def test_the_jobs_time_limit_kills_its_process_and_rolls_back_its_transaction(
