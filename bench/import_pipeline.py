@@ -100,9 +100,12 @@ async def import_job(path: Path, preview_path: Path, url: str, company: uuid.UUI
 
 
 def run_child(*arguments: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, __file__, *arguments], capture_output=True, text=True, check=False, env=os.environ
-    )
+    from ayni.jobs.isolated import CHILD_ALLOCATOR
+
+    result = subprocess.run(  # in the environment a worker gives its job processes
+        [sys.executable, __file__, *arguments], capture_output=True, text=True, check=False,
+        env=CHILD_ALLOCATOR | os.environ,
+    )  # fmt: skip
     if result.returncode != 0:
         sys.exit(f"bench child {arguments[0]} failed:\n{result.stderr[-4000:]}")
     answer: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])

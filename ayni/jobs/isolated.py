@@ -37,6 +37,11 @@ logger = logging.getLogger("ayni.jobs")
 # What starts the child; the parent's pid is added (the child checks it still has that parent). A module constant,
 # so a test's worker can start a child with the same shortened timeouts as its own (tests/shortened_worker.py).
 CHILD_COMMAND: tuple[str, ...] = (sys.executable, "-m", "ayni.jobs.child")
+# The jobs' engine, polars, allocates with jemalloc, which by default keeps what a process frees for 10 s: a job that
+# frees one batch of a file after another held the peaks of many. Purged from a background thread after a second,
+# the demo's million-line import peaked at ~350 MiB instead of ~440, no slower (bench/import_pipeline.py). A setting
+# of the operator's own wins.
+CHILD_ALLOCATOR = {"_RJEM_MALLOC_CONF": "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"}
 # The longest error message a child sends back (the job row keeps the first line of it, at most 300 characters).
 MAX_MESSAGE = 2_000
 
@@ -165,6 +170,7 @@ class InChildProcess:
             str(os.getpid()),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            env=CHILD_ALLOCATOR | os.environ,
             start_new_session=True,  # a group to kill, out of reach of a terminal's Ctrl-C (the worker decides)
         )
         try:

@@ -2,31 +2,52 @@
 (which set the tenant and holds the company's import lock), so its whole effect commits or none of it does.
 
 Replacing (the usual import), the lines are copied straight into sale_lines, then the replaced days lose their
-earlier lines and the rollups of every touched (location, day) are recomputed from the import's own lines: a
-million lines are written once. Appending, they are copied into a temporary table first, the exact duplicates
-of lines already loaded dropped there, and the rest inserted. PostgreSQL refuses `COPY FROM` into a table under
-row-level security for ayni_app, so each COPY into sale_lines runs as the tables' owner (the connection's own
-user), with the company and the import written by this module, never taken from the file. bench/load_paths.py
-measures each phase on a million lines."""
+earlier lines and the rollups of every touched (location, day) are made from the import's own lines, grouped in
+this process as they were copied (ayni/sales/rollups.py): a million lines are written once and never read back.
+Appending, they are copied into a temporary table first, the exact duplicates of lines already loaded dropped
+there, and the rest inserted. PostgreSQL refuses `COPY FROM` into a table under row-level security for ayni_app,
+so each COPY into sale_lines or a rollup runs as the tables' owner (the connection's own user), with the company
+and the import written by this module, never taken from the file.
+
+The lines go in one COPY: each batch is given its location and product ids and written as CSV in a thread while
+PostgreSQL takes the batch before, so the COPY never waits on the parsing. The ids of new locations and products
+are made here, and those rows inserted after the COPY (sale_lines has no foreign keys). bench/load_paths.py and
+bench/import_pipeline.py measure each phase on a million lines."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
+import tempfile
 import unicodedata
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+import uuid
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+    Sequence,
+)
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from pathlib import Path
+from typing import Literal, TypeVar
 from uuid import UUID
 
 import asyncpg
 import polars as pl
 
 from ayni.db import APP_ROLE
-from ayni.sales import rollups
+from ayni.sales import kept_lines, rollups
+from ayni.sales.kept_lines import KeptLines
 from ayni.sql import execute, fetch_all, fetch_value
+
+T = TypeVar("T")
 
 Progress = Callable[[str, int, int], Awaitable[None]]
 """`progress(phase, rows_done, rows_total)`: "copying" as each chunk is copied, then "replacing" and "rollups"
@@ -104,9 +125,7 @@ async def load_import(
     summary = await write(conn, company_id, import_id, _Copy(lines, locations, progress, total))
     await bump_data_version(conn, company_id)
     if summary.lines_loaded >= ANALYZE_AFTER_LINES:
-        # A replace analysed sale_lines before its rollups (once more would cost ~0.4 s a million lines).
-        done = ("sale_lines",) if mode == "replace" else ()
-        await refresh_statistics(conn, [table for table in ANALYZED_TABLES if table not in done])
+        await refresh_statistics(conn)
     return summary
 
 
@@ -122,27 +141,26 @@ class _Copy:
 
 async def _replace(conn: asyncpg.Connection, company_id: UUID, import_id: UUID, copy: _Copy) -> LoadSummary:
     """The lines copied straight into sale_lines, the earlier lines of their days removed, the days' rollups made
-    from the import's lines."""
+    from the import's lines, kept aside as they were copied."""
     target = _Target("sale_lines", {"company_id": company_id, "import_id": import_id}, as_owner=True)
-    copied, days = await _copy_lines(conn, company_id, copy, target)
-    await copy.progress("replacing", 0, copy.total)
-    pairs = touched_pairs(days)
-    days_replaced = await _replace_days(conn, company_id, import_id, pairs)
-    await copy.progress("rollups", 0, copy.total)
-    if copied >= ANALYZE_AFTER_LINES:
-        # Taken for a handful of rows, a million lines were sorted on disk by the rollups (12 s for the product
-        # rollup of bench/load_paths' lines); seen, they are read in the order of the day index (8 s).
-        await refresh_statistics(conn, ("sale_lines",))
-    await rollups.recompute_import(conn, company_id, import_id, *pairs)
+    with tempfile.TemporaryDirectory(prefix="ayni-load-") as directory:
+        kept = KeptLines(Path(directory))
+        copied = await _copy_lines(conn, company_id, copy, target, kept)
+        await copy.progress("replacing", 0, copy.total)
+        pairs = touched_pairs(copied.days)
+        days_replaced = await _replace_days(conn, company_id, import_id, pairs)
+        await copy.progress("rollups", 0, copy.total)
+        await rollups.clear(conn, company_id, *pairs)
+        await _copy_rollups(conn, company_id, kept, copied.days)
     tickets = await _tickets_of_days(conn, company_id, pairs)
-    return _summary(days, tickets=tickets, lines_copied=copied, days_replaced=days_replaced)
+    return _summary(copied.days, tickets=tickets, lines_copied=copied.lines, days_replaced=days_replaced)
 
 
 async def _append(conn: asyncpg.Connection, company_id: UUID, import_id: UUID, copy: _Copy) -> LoadSummary:
     """The lines copied into a temporary table, those identical to a line already loaded dropped there, the rest
     inserted, the touched days' rollups made again from all their lines."""
     await execute(conn, f"CREATE TEMP TABLE staged_lines AS SELECT {_STAGED} FROM sale_lines WITH NO DATA")  # noqa: S608
-    copied, _ = await _copy_lines(conn, company_id, copy, _Target("staged_lines", {}, as_owner=False))
+    copied = await _copy_lines(conn, company_id, copy, _Target("staged_lines", {}, as_owner=False), kept=None)
     await copy.progress("skipping", 0, copy.total)
     await _drop_duplicates(conn, company_id)
     days = await _staged_days(conn)
@@ -159,16 +177,17 @@ async def _append(conn: asyncpg.Connection, company_id: UUID, import_id: UUID, c
     await rollups.recompute(conn, company_id, *pairs)
     tickets = await _staged_tickets(conn)
     await execute(conn, "DROP TABLE staged_lines")
-    return _summary(days, tickets=tickets, lines_copied=copied, days_replaced=0)
+    return _summary(days, tickets=tickets, lines_copied=copied.lines, days_replaced=0)
 
 
 @dataclass(frozen=True)
 class _Target:
     """Where the lines are copied: a table with the staged columns, after `constants` (column -> the load's value),
     by the tables' owner or by ayni_app. The owner's COPY into sale_lines skips the policies' check of each row:
-    its company is `load_import`'s own, and each batch's locations were found among that company's, or created
-    for it, by ayni_app under the transaction's tenant just before (for a company not the tenant's, none is
-    found and creating one is refused, before any line is copied)."""
+    its company is `load_import`'s own; each location id in it is one of the company's, read under the
+    transaction's tenant before the COPY, or one made for a new location that ayni_app inserts for that tenant
+    right after it (for a company not the tenant's, no location is read and that insert is refused, so the
+    transaction, lines and all, rolls back)."""
 
     table: str
     constants: Mapping[str, UUID]
@@ -185,33 +204,121 @@ class _Day:
     revenue: Decimal
 
 
-async def _copy_lines(
-    conn: asyncpg.Connection, company_id: UUID, copy: _Copy, target: _Target
-) -> tuple[int, list[_Day]]:
-    """Copy the lines into `target` a batch at a time (the locations and products each batch names found or
-    created first); how many, and what they add up to by (location, day)."""
-    location_ids: dict[str | None, UUID] = {}
-    product_ids: dict[str, UUID] = {}
-    copied = 0
-    days: list[pl.DataFrame] = []
-    async for batch in _batches(copy.lines):
-        location_ids |= await _resolve_locations(conn, company_id, batch, copy.locations, location_ids)
-        product_ids |= await _upsert_products(conn, company_id, batch)
-        chunks = _csv_chunks(
-            batch,
-            location_ids,
-            product_ids,
-            target.constants,
-            days,
-            copy.progress,
-            copied,
-            max(copy.total, copied + len(batch)),
+@dataclass
+class _Copied:
+    """What `_copy_lines` copied: how many lines, and (once finished) what they add up to by (location, day)."""
+
+    lines: int = 0
+    days: list[_Day] = field(default_factory=list)
+    _day_frames: list[pl.DataFrame] = field(default_factory=list)
+
+    def add(self, staged: pl.DataFrame) -> None:
+        self.lines += len(staged)
+        self._day_frames.append(
+            staged.group_by("location_id", "day").agg(pl.len().alias("lines"), pl.col("amount").sum().alias("revenue"))
         )
-        columns = (*target.constants, *STAGED_COLUMNS)
-        async with _as_owner(conn) if target.as_owner else contextlib.nullcontext():
-            await conn.copy_to_table(target.table, source=chunks, columns=columns, format="csv")
-        copied += len(batch)
-    return copied, _days_of(days)
+
+    def finish(self) -> None:
+        self.days = _days_of(self._day_frames)
+
+
+async def _copy_lines(
+    conn: asyncpg.Connection, company_id: UUID, copy: _Copy, target: _Target, kept: KeptLines | None
+) -> _Copied:
+    """Copy the lines into `target` in one COPY (and into `kept`), the locations and products they name found or
+    made first, a chunk at a time; then insert the new locations and products."""
+    names = await _Names.of_company(conn, company_id)
+    copied = _Copied()
+    csv = _CsvLines(names, copy.locations, target.constants, copied, kept)
+
+    done = 0
+
+    async def sent(chunk: pl.DataFrame) -> None:
+        nonlocal done
+        done += len(chunk)
+        await copy.progress("copying", done, max(copy.total, done))
+
+    async with _as_owner(conn) if target.as_owner else contextlib.nullcontext():
+        await conn.copy_to_table(
+            target.table,
+            source=_made_ahead(_chunks(copy.lines), csv, sent),
+            columns=(*target.constants, *STAGED_COLUMNS),
+            format="csv",
+        )
+    copied.finish()
+    await names.insert_new(conn, company_id)
+    return copied
+
+
+async def _chunks(lines: pl.DataFrame | AsyncIterable[pl.DataFrame]) -> AsyncIterator[pl.DataFrame]:
+    """The lines in slices of at most CHUNK_ROWS, so that what is derived from them stays small."""
+    async for batch in _batches(lines):
+        for offset in range(0, len(batch), CHUNK_ROWS):
+            yield batch.slice(offset, CHUNK_ROWS)
+
+
+async def _made_ahead(
+    items: AsyncIterable[T], make: Callable[[T], bytes], sent: Callable[[T], Awaitable[None]] | None = None
+) -> AsyncIterator[bytes]:
+    """`make(item)` of each item (one at a time, in order), made in a thread while the one before goes to
+    PostgreSQL; `sent(item)` once its bytes went."""
+    pending: tuple[asyncio.Future[bytes], T] | None = None
+    try:
+        async for item in items:
+            made = (await pending[0], pending[1]) if pending is not None else None
+            pending = asyncio.ensure_future(asyncio.to_thread(make, item)), item
+            if made is not None:
+                yield made[0]
+                if sent is not None:
+                    await sent(made[1])
+        if pending is not None:
+            last, pending = pending, None
+            yield await last[0]
+            if sent is not None:
+                await sent(last[1])
+    finally:
+        if pending is not None:
+            pending[0].cancel()
+
+
+async def _copy_rollups(conn: asyncpg.Connection, company_id: UUID, kept: KeptLines, days: Sequence[_Day]) -> None:
+    """The rollups of the kept lines, grouped a range of days at a time in a thread while PostgreSQL takes the
+    range before: the product rollup's rows (about one per two lines) copied as each range is grouped, the four
+    others' (some hundred times fewer) once all are."""
+    lines_by_day: dict[date, int] = {}
+    for day in days:
+        lines_by_day[day.day] = lines_by_day.get(day.day, 0) + day.lines
+    others: dict[rollups.Rollup, list[pl.DataFrame]] = {rollup: [] for rollup in rollups.BY_TICKET}
+
+    def group(days_range: tuple[date, date]) -> bytes:
+        rows = rollups.rows_of(kept.read(days_range))
+        for rollup, frames in others.items():
+            frames.append(rows[rollup])
+        return _rollup_csv(rows[rollups.PRODUCTS], company_id)
+
+    async with _as_owner(conn):
+        await _copy_rollup(
+            conn,
+            rollups.PRODUCTS,
+            _made_ahead(_each(kept_lines.day_ranges(lines_by_day, kept_lines.RANGE_LINES)), group),
+        )
+        for rollup, frames in others.items():
+            rows = pl.concat(frames)
+            await _copy_rollup(conn, rollup, _made_ahead(_chunks(rows), lambda chunk: _rollup_csv(chunk, company_id)))
+
+
+async def _copy_rollup(conn: asyncpg.Connection, rollup: rollups.Rollup, csv: AsyncIterable[bytes]) -> None:
+    columns = ("company_id", "location_id", "day", *rollup.grain, *rollups.MEASURES)
+    await conn.copy_to_table(rollup.table, source=csv, columns=columns, format="csv")
+
+
+def _rollup_csv(rows: pl.DataFrame, company_id: UUID) -> bytes:
+    return rows.select(pl.lit(str(company_id)).alias("company_id"), pl.all()).write_csv(include_header=False).encode()
+
+
+async def _each(items: Iterable[T]) -> AsyncIterator[T]:
+    for item in items:
+        yield item
 
 
 @contextlib.asynccontextmanager
@@ -287,47 +394,120 @@ async def bump_data_version(conn: asyncpg.Connection, company_id: UUID) -> None:
 # Locations and products
 
 
-async def _resolve_locations(
-    conn: asyncpg.Connection,
-    company_id: UUID,
-    lines: pl.DataFrame,
-    locations: Mapping[str | None, UUID | Literal["new"]],
-    resolved: Mapping[str | None, UUID],
-) -> dict[str | None, UUID]:
-    """Each location name of the lines not `resolved` yet -> its id: the company's location the mapping names,
-    or one created."""
-    names: list[str | None] = [
-        name for name in lines.get_column("location").unique(maintain_order=True).to_list() if name not in resolved
-    ]
-    unmapped = [name for name in names if name not in locations]
-    if unmapped:
-        raise LoadRefused(f"Choose a location for the lines of {_quoted(unmapped)}.")
-    if not names:
-        return {}
-    chosen = {name: locations[name] for name in names}
-    company_locations = await fetch_all(
-        conn, "SELECT id, code FROM locations WHERE company_id = :company_id", company_id=company_id
-    )
-    if {location for location in chosen.values() if isinstance(location, UUID)} - {r["id"] for r in company_locations}:
-        raise LoadRefused("A location chosen for these lines is not one of this company's locations.")
-    taken = {row["code"] for row in company_locations}
-    new_ids: dict[str | None, UUID] = {}
-    for name, location in chosen.items():
-        if isinstance(location, UUID):
-            new_ids[name] = location
-        elif name is None:
-            raise LoadRefused("A file without a location column needs one of the company's locations.")
-        else:
-            code = location_code(name, taken)
-            taken.add(code)
-            new_ids[name] = await fetch_value(
+class _Names:
+    """The ids of the locations and products a load's lines name: the company's, read before the COPY, and ids
+    made here for new ones, whose rows are inserted after it (`insert_new`)."""
+
+    def __init__(self, locations: Sequence[Mapping[str, object]], products: Mapping[str, UUID]) -> None:
+        self._company_locations = {row["id"] for row in locations}
+        self._taken_codes = {str(row["code"]) for row in locations}
+        self.location_ids: dict[str | None, UUID] = {}
+        self._new_locations: dict[str, tuple[UUID, str]] = {}  # name -> (id, code)
+        self.product_ids = dict(products)
+        self._new_products: set[str] = set()
+        self._details: list[pl.DataFrame] = []
+
+    @classmethod
+    async def of_company(cls, conn: asyncpg.Connection, company_id: UUID) -> _Names:
+        locations = await fetch_all(
+            conn, "SELECT id, code FROM locations WHERE company_id = :company_id", company_id=company_id
+        )
+        products = await fetch_all(
+            conn, "SELECT key, id FROM products WHERE company_id = :company_id", company_id=company_id
+        )
+        return cls(locations, {row["key"]: row["id"] for row in products})
+
+    def name_locations(self, lines: pl.DataFrame, chosen: Mapping[str | None, UUID | Literal["new"]]) -> None:
+        """Each location name of the lines not named yet -> the company's location `chosen` for it, or a new one."""
+        names: list[str | None] = [
+            name
+            for name in lines.get_column("location").unique(maintain_order=True).to_list()
+            if name not in self.location_ids
+        ]
+        unmapped = [name for name in names if name not in chosen]
+        if unmapped:
+            raise LoadRefused(f"Choose a location for the lines of {_quoted(unmapped)}.")
+        for name in names:
+            location = chosen[name]
+            if isinstance(location, UUID):
+                if location not in self._company_locations:
+                    raise LoadRefused("A location chosen for these lines is not one of this company's locations.")
+                self.location_ids[name] = location
+            elif name is None:
+                raise LoadRefused("A file without a location column needs one of the company's locations.")
+            else:
+                code = location_code(name, self._taken_codes)
+                self._taken_codes.add(code)
+                self.location_ids[name] = uuid.uuid4()
+                self._new_locations[name] = (self.location_ids[name], code)
+
+    def name_products(self, lines: pl.DataFrame) -> None:
+        """Each product key of the lines -> its product's id, a new one for a key the company has not had."""
+        details = _product_details(lines)
+        self._details.append(details)
+        for key in details.get_column("product_key").to_list():
+            if key not in self.product_ids:
+                self.product_ids[key] = uuid.uuid4()
+                self._new_products.add(key)
+
+    async def insert_new(self, conn: asyncpg.Connection, company_id: UUID) -> None:
+        """Insert the new locations and products, and update the known products' sku, name and category: each is
+        the last the lines give (a line, or a whole file, leaving one out keeps what was known)."""
+        if self._new_locations:
+            await execute(
                 conn,
-                "INSERT INTO locations (company_id, name, code) VALUES (:company_id, :name, :code) RETURNING id",
+                """INSERT INTO locations (company_id, id, name, code)
+                   SELECT :company_id, * FROM unnest(:ids::uuid[], :names::text[], :codes::text[])""",
                 company_id=company_id,
-                name=name,
-                code=code,
+                ids=[location_id for location_id, _ in self._new_locations.values()],
+                names=list(self._new_locations),
+                codes=[code for _, code in self._new_locations.values()],
             )
-    return new_ids
+        if not self._details:
+            return
+        details = _product_details(pl.concat(self._details))
+        is_new = pl.col("product_key").is_in(list(self._new_products))
+        new = details.filter(is_new)
+        await execute(
+            conn,
+            """INSERT INTO products (company_id, id, key, sku, name, category)
+               SELECT :company_id, * FROM unnest(:ids::uuid[], :keys::text[], :skus::text[], :names::text[],
+                                                 :categories::text[])""",
+            company_id=company_id,
+            ids=[self.product_ids[key] for key in new.get_column("product_key").to_list()],
+            **_product_columns(new),
+        )
+        await execute(
+            conn,
+            """UPDATE products AS p
+               SET sku = coalesce(u.sku, p.sku), name = coalesce(u.name, p.name),
+                   category = coalesce(u.category, p.category)
+               FROM unnest(:keys::text[], :skus::text[], :names::text[], :categories::text[])
+                    AS u (key, sku, name, category)
+               WHERE p.company_id = :company_id AND p.key = u.key
+                 AND (p.sku, p.name, p.category) IS DISTINCT FROM
+                     (coalesce(u.sku, p.sku), coalesce(u.name, p.name), coalesce(u.category, p.category))""",
+            company_id=company_id,
+            **_product_columns(details.filter(~is_new)),
+        )
+
+
+def _product_details(lines: pl.DataFrame) -> pl.DataFrame:
+    """Each product key of the lines, in order, with the last sku, name and category they give."""
+    return lines.group_by("product_key", maintain_order=True).agg(
+        pl.col("sku").drop_nulls().last(),
+        pl.col("product").drop_nulls().last(),
+        pl.col("category").drop_nulls().last(),
+    )
+
+
+def _product_columns(details: pl.DataFrame) -> dict[str, list[object]]:
+    return {
+        "keys": details.get_column("product_key").to_list(),
+        "skus": details.get_column("sku").to_list(),
+        "names": details.get_column("product").to_list(),
+        "categories": details.get_column("category").to_list(),
+    }
 
 
 def _quoted(names: list[str | None]) -> str:
@@ -346,39 +526,6 @@ def location_code(name: str, taken: Collection[str]) -> str:
         suffix += 1
         code = f"{base}-{suffix}"
     return code
-
-
-async def _upsert_products(conn: asyncpg.Connection, company_id: UUID, lines: pl.DataFrame) -> dict[str, UUID]:
-    """Each product key of the lines -> its product's id, inserting new products. Its sku, name and category
-    are the last the lines give (a line, or a whole file, leaving one out keeps what was known): upserted batch
-    after batch, the last batch's word stands, as for one frame."""
-    products = lines.group_by("product_key", maintain_order=True).agg(
-        pl.col("sku", "product", "category").drop_nulls().last()
-    )
-    keys = products.get_column("product_key").to_list()
-    await execute(
-        conn,
-        """INSERT INTO products AS p (company_id, key, sku, name, category)
-           SELECT :company_id, * FROM unnest(:keys::text[], :skus::text[], :names::text[], :categories::text[])
-           ON CONFLICT (company_id, key) DO UPDATE
-           SET sku = coalesce(excluded.sku, p.sku), name = coalesce(excluded.name, p.name),
-               category = coalesce(excluded.category, p.category)
-           WHERE (p.sku, p.name, p.category) IS DISTINCT FROM
-                 (coalesce(excluded.sku, p.sku), coalesce(excluded.name, p.name),
-                  coalesce(excluded.category, p.category))""",
-        company_id=company_id,
-        keys=keys,
-        skus=products.get_column("sku").to_list(),
-        names=products.get_column("product").to_list(),
-        categories=products.get_column("category").to_list(),
-    )
-    rows = await fetch_all(
-        conn,
-        "SELECT key, id FROM products WHERE company_id = :company_id AND key = ANY(:keys::text[])",
-        company_id=company_id,
-        keys=keys,
-    )
-    return {row["key"]: row["id"] for row in rows}
 
 
 # The staged lines. A million parsed lines take some 200 MB in polars: they come in batches, and the frames
@@ -408,28 +555,27 @@ def _location_frame(location_ids: Mapping[str | None, UUID]) -> pl.DataFrame:
     )
 
 
-async def _csv_chunks(
-    lines: pl.DataFrame,
-    location_ids: Mapping[str | None, UUID],
-    product_ids: Mapping[str, UUID],
-    constants: Mapping[str, UUID],
-    days: list[pl.DataFrame],
-    progress: Progress,
-    done: int,
-    total: int,
-) -> AsyncIterator[bytes]:
-    """The staged lines as CSV for COPY, after the `constants` columns, a chunk at a time (bytea in PostgreSQL's
-    `\\x` hex form); each chunk's lines and revenue by (location, day) appended to `days`. `done` lines were copied
-    before these."""
-    hex_customer = pl.concat_str(pl.lit("\\x"), pl.col("customer").bin.encode("hex")).alias("customer")
-    leading = [pl.lit(str(value)).alias(column) for column, value in constants.items()]
-    for offset in range(0, len(lines), CHUNK_ROWS):
-        staged = staged_frame(lines.slice(offset, CHUNK_ROWS), location_ids, product_ids)
-        days.append(
-            staged.group_by("location_id", "day").agg(pl.len().alias("lines"), pl.col("amount").sum().alias("revenue"))
-        )
-        yield staged.select(*leading, pl.exclude("customer"), hex_customer).write_csv(include_header=False).encode()
-        await progress("copying", done + min(offset + CHUNK_ROWS, len(lines)), total)
+@dataclass(frozen=True)
+class _CsvLines:
+    """A chunk of lines as CSV for the COPY, after the target's constant columns (bytea in PostgreSQL's `\\x` hex
+    form): its locations and products named first, its lines counted in `copied` and kept in `kept`."""
+
+    names: _Names
+    chosen: Mapping[str | None, UUID | Literal["new"]]
+    constants: Mapping[str, UUID]
+    copied: _Copied
+    kept: KeptLines | None
+
+    def __call__(self, lines: pl.DataFrame) -> bytes:
+        self.names.name_locations(lines, self.chosen)
+        self.names.name_products(lines)
+        staged = staged_frame(lines, self.names.location_ids, self.names.product_ids)
+        self.copied.add(staged)
+        if self.kept is not None:
+            self.kept.add(staged)
+        leading = [pl.lit(str(value)).alias(column) for column, value in self.constants.items()]
+        hex_customer = pl.concat_str(pl.lit("\\x"), pl.col("customer").bin.encode("hex")).alias("customer")
+        return staged.select(*leading, pl.exclude("customer"), hex_customer).write_csv(include_header=False).encode()
 
 
 async def _staged_days(conn: asyncpg.Connection) -> list[_Day]:

@@ -28,11 +28,12 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _TRANSCODE_CHUNK_BYTES = 4 * 1024 * 1024
 _GZIP_CHUNK_BYTES = 1024 * 1024
-# A batch of `read_batches`: some 27,000 lines of a POS export, whose cells polars holds in ~4 MB (and its parse in
-# some 50 MB more at its peak). Two are in memory while a file loads (one copied, the next parsed): halving the
-# batch from 8 MiB took a job process's peak for the demo's million lines from 378 to 286 MiB, at the same speed
-# (bench/import_pipeline.py).
-BATCH_BYTES = 4 * 1024 * 1024
+# A batch of `read_batches`: some 13,000 lines of a POS export, whose cells polars holds in ~2 MB (and its parse in
+# some 25 MB more at its peak). Three are in memory while a file loads (one parsed, one made into rows for the COPY,
+# one on its way to PostgreSQL): halving the batch from 8 MiB took a job process's peak for the demo's million lines
+# from 378 to 286 MiB, at the same speed, and halving it again from 4 MiB, once the load made its rows in a thread of
+# their own, from ~440 to ~350 (bench/import_pipeline.py).
+BATCH_BYTES = 2 * 1024 * 1024
 NO_DATA_ROWS = "The file has a header but no data rows."
 # Excel keeps 15 significant digits: a float's further digits are binary noise, never what the user typed.
 _EXCEL_DIGITS = ".15g"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from ayni.companies import store
 from ayni.config import Settings
 from ayni.db import make_database
-from ayni.sales import load
+from ayni.sales import kept_lines, load, rollups
 from ayni.sales.load import LoadRefused, LoadSummary, location_code
 from ayni.tenancy import tenant
 from tests.sales.sale_lines import AppConnection, add_company, day, line, lines_frame, owner_sql
@@ -457,4 +457,75 @@ def test_two_names_for_one_location_are_one_location(database_url: str, app_db: 
     assert (summary.tickets, summary.locations, summary.revenue) == (1, [ids["Centro"]], Decimal("1500"))
     assert rollup(database_url, "sales_daily", company) == {
         (ids["Centro"], day("2024-03-01")): measures("1500", units="2", tickets=1, lines=2)
+    }
+
+
+def many_chunks_file() -> list[dict[str, Any]]:
+    """90 lines over 5 days, 3 locations (Sur new) and 12 products, with returns, missing costs, customers,
+    payment methods and sellers: every chunk of 7 lines names products (and some a location) not seen before."""
+    lines = []
+    for row in range(2, 92):
+        ticket = row // 3
+        lines.append(
+            line(
+                row,
+                location=("Centro", "Norte", "Sur")[ticket % 3],
+                at=f"2024-03-0{1 + row % 5} {9 + ticket % 8:02d}:15",
+                ticket=f"{'NC' if ticket % 11 == 0 else 'B'}|{ticket}",
+                sku=f"P{row % 12}",
+                product=f"Producto {row % 12} v{row // 30}",  # a later line renames it
+                quantity="-1" if ticket % 11 == 0 else str(1 + row % 3),
+                amount=str((-1 if ticket % 11 == 0 else 1 + row % 3) * (500 + 10 * (row % 12))),
+                cost=None if row % 4 == 0 else "300",
+                discount="10" if row % 5 == 0 else None,
+                customer=(C1, C2, None)[row % 3],
+                payment_method=(None, "efectivo", "débito")[row % 3],
+                seller=(None, "Ana", "Beto")[ticket % 3],
+            )
+        )
+    return lines
+
+
+ROLLUP_GRAINS = {
+    "sales_daily": "",
+    "sales_daily_products": "product_id",
+    "sales_hourly": "hour",
+    "sales_daily_payments": "payment_method",
+    "sales_daily_sellers": "seller",
+}
+
+
+def test_a_replace_in_many_chunks_and_day_ranges_makes_the_rollups_postgresql_would(
+    database_url: str, app_db: AppConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines go in one COPY a chunk at a time, their ids made as each chunk comes, and the rollups are grouped
+    in ranges of days: what they hold is what rollups.recompute, in SQL from the copied lines, makes of them."""
+    monkeypatch.setattr(load, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(kept_lines, "RANGE_LINES", 20)
+    company, ids = add_company(database_url, "Alfa", "Centro", "Norte")
+    file = many_chunks_file()
+    summary = app_db.load(company, lines_frame(file), {**ids, "Sur": "new"})
+    assert summary.lines_loaded == 90 and len(summary.locations) == 3
+    grouped = {table: rollup(database_url, table, company, grain) for table, grain in ROLLUP_GRAINS.items()}
+    pairs = owner_sql(
+        database_url, "SELECT DISTINCT location_id, day FROM sale_lines WHERE company_id = %s", (company,)
+    )
+
+    async def recompute() -> None:
+        await rollups.recompute(app_db.conn, company, [p[0] for p in pairs], [p[1] for p in pairs])
+
+    app_db.run(app_db._as_tenant(company, recompute()))
+    assert {table: rollup(database_url, table, company, grain) for table, grain in ROLLUP_GRAINS.items()} == grouped
+    assert len(grouped["sales_daily"]) == len(pairs) == 15
+    assert sum(m[9] for m in grouped["sales_daily_products"].values()) == 90  # every line in one product group
+    # Every line names a location and a product of the company, and each product has its last name.
+    assert owner_sql(
+        database_url,
+        """SELECT count(*) FROM sale_lines s JOIN locations l ON l.company_id = s.company_id AND l.id = s.location_id
+           JOIN products p ON p.company_id = s.company_id AND p.id = s.product_id WHERE s.company_id = %s""",
+        (company,),
+    ) == [(90,)]
+    names = dict(owner_sql(database_url, "SELECT key, name FROM products WHERE company_id = %s", (company,)))
+    assert names == {
+        f"sku:P{n}": f"Producto {n} v{max(r for r in range(2, 92) if r % 12 == n) // 30}" for n in range(12)
     }
