@@ -9,17 +9,28 @@ from collections.abc import AsyncIterator, Iterator
 import polars as pl
 
 from ayni.sales.parse import REJECT_SCHEMA, parse_lines
+from ayni.sales.preview import Survey
 from ayni.sales.reading import Reading
 from ayni.sales.rejected import rejected_csv, rejected_rows
 from ayni.sales.sources import RawTable
 
 
 class BatchedParse:
-    """The lines of `tables` (read_batches' batches of one file) read with `reading`, batch after batch. The first
-    batch is read at once, so `columns` is known and an unreadable file raises here."""
+    """The lines of `tables` (read_batches' batches of one file) read with `reading`, batch after batch, each batch
+    also added to `survey` (the preview of a file read once, by its load). The first batch is read at once, so
+    `columns` is known and an unreadable file raises here."""
 
-    def __init__(self, tables: Iterator[RawTable], reading: Reading, *, timezone: str, customer_key: bytes) -> None:
+    def __init__(
+        self,
+        tables: Iterator[RawTable],
+        reading: Reading,
+        *,
+        timezone: str,
+        customer_key: bytes,
+        survey: Survey | None = None,
+    ) -> None:
         self._tables = tables
+        self._survey = survey
         self._pending: RawTable | None = next(tables)
         self._reading, self._timezone, self._customer_key = reading, timezone, customer_key
         self.columns = self._pending.columns
@@ -35,6 +46,8 @@ class BatchedParse:
         if raw is None:
             return None
         parsed = parse_lines(raw, self._reading, timezone=self._timezone, customer_key=self._customer_key)
+        if self._survey is not None:
+            self._survey.add_parsed(raw.frame, parsed)
         self.rows_total += raw.rows_total
         if len(parsed.rejects):
             self._rejects.append(parsed.rejects)

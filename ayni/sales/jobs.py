@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
@@ -31,8 +31,8 @@ from ayni.sales import storage, store
 from ayni.sales.actors import RUN_IMPORT
 from ayni.sales.batches import BatchedParse
 from ayni.sales.failures import INTERNAL_ERROR, fail_import
-from ayni.sales.formats import detect_formats, detection_columns, detection_table
-from ayni.sales.headers import map_headers
+from ayni.sales.formats import FormatDetection, detect_formats, detection_columns, detection_table
+from ayni.sales.headers import HeaderMapping, map_headers
 from ayni.sales.load import (
     ANALYZE_AFTER_LINES,
     LoadRefused,
@@ -41,10 +41,10 @@ from ayni.sales.load import (
     refresh_statistics,
     undo_import,
 )
-from ayni.sales.preview import KnownLocation, build_preview, location_matcher
+from ayni.sales.preview import KnownLocation, Survey, build_preview, location_matcher, reading_to_load_at_once
 from ayni.sales.reading import DateFormat, Field, NumberFormat, Reading, reading_from_json
 from ayni.sales.rejected import first_errors
-from ayni.sales.sources import UnreadableFile, read_batches
+from ayni.sales.sources import RawTable, UnreadableFile, read_batches
 from ayni.sales.states import Event
 from ayni.sql import Executor, fetch_one, fetch_value
 from ayni.tenancy import enter, tenant
@@ -124,8 +124,11 @@ def _failing_cleanly(job: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[
 
 @_failing_cleanly
 async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
-    """Read the uploaded file once and fill the import's `preview`; `ready` for the user, or straight on to the
-    load when it was uploaded with start=auto and nothing is left to decide."""
+    """Read the uploaded file and fill the import's `preview`; `ready` for the user, or straight on to the load
+    when it was uploaded with start=auto and nothing is left to decide. Then, once the header and the formats
+    leave nothing to decide, the file is read once more, by the load alone, which surveys the preview as it goes
+    (`_Detected.reading_to_load_at_once`): the preview stored as it starts holds what the header and the formats
+    told, and the load completes it."""
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
@@ -139,33 +142,90 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
         try:
             if upload is None:
                 raise UnreadableFile("The uploaded file is no longer stored; upload it again.")
-            preview = await asyncio.to_thread(_analyze, upload, work["filename"], facts)
+            detected = await asyncio.to_thread(_detect, upload, work["filename"], facts)
+            at_once = detected.reading_to_load_at_once() if work["start_mode"] == "auto" else None
+            if at_once is None:
+                preview = await asyncio.to_thread(_surveyed, upload, work["filename"], detected, facts)
         except UnreadableFile as exc:
             await fail_import(ctx.db, cid, iid, str(exc))
             return {"status": "failed"}
+        # The file copied for the analysis serves the load: no second copy out of PostgreSQL.
+        if at_once is not None:
+            survey = detected.survey(facts)
+            async with tenant(ctx.db, company_id=cid):
+                await store.move(ctx.db, cid, iid, Event.AUTO_START, preview=detected.preview(facts))
+            return await _import(ctx, cid, iid, upload, _Surveying(survey, facts.locations))
         async with tenant(ctx.db, company_id=cid):
             preview["replaces"] = await _days_replaced(ctx, cid, preview)
             auto = work["start_mode"] == "auto" and preview.get("ready", False)
             await store.move(ctx.db, cid, iid, Event.AUTO_START if auto else Event.ANALYZED, preview=preview)
-        if auto:  # the file copied for the analysis serves the load: no second copy out of PostgreSQL
+        if auto:
             return await _import(ctx, cid, iid, upload)
     return {"status": "ready"}
 
 
-def _analyze(upload: Path, filename: str, facts: CompanyFacts) -> dict[str, Any]:
-    """The preview, from three passes over the file's batches (never its whole table): the header mapped from the
-    first batch's values, the formats detected from every distinct value of the date and number columns
-    (only those are read), then the preview's survey."""
+@dataclass(frozen=True)
+class _Detected:
+    """What two passes over a file's batches tell: the header mapped from the first batch's values, the formats
+    detected from every distinct value of the date and number columns (only those are read), and its rows."""
+
+    first: RawTable
+    mapping: HeaderMapping
+    detection: FormatDetection
+    rows_total: int
+
+    def survey(self, facts: CompanyFacts) -> Survey:
+        return Survey(
+            self.first, self.mapping, self.detection, timezone=facts.timezone, customer_key=facts.customer_key
+        )
+
+    def reading_to_load_at_once(self) -> Reading | None:
+        return reading_to_load_at_once(self.first, self.mapping, self.detection)
+
+    def preview(self, facts: CompanyFacts) -> dict[str, Any]:
+        """The preview before any line is read: the header's and the formats' parts, and the rows counted."""
+        return self.survey(facts).preview(facts.locations) | {"rows_total": self.rows_total}
+
+
+def _detect(upload: Path, filename: str, facts: CompanyFacts) -> _Detected:
     first = next(read_batches(upload, filename))
     mapping = map_headers(first)
     columns = {field: match.column for field, match in mapping.matches.items()}
-    looked_at = detection_columns(columns)
-    distinct = detection_table(read_batches(upload, filename, first.dialect, only=looked_at), columns)
-    detection = detect_formats(distinct, columns, country=facts.country)
+    rows_total = 0
+
+    def counted(tables: Iterator[RawTable]) -> Iterator[RawTable]:
+        nonlocal rows_total
+        for table in tables:
+            rows_total += table.rows_total
+            yield table
+
+    only = detection_columns(columns)
+    distinct = detection_table(counted(read_batches(upload, filename, first.dialect, only=only)), columns)
+    return _Detected(first, mapping, detect_formats(distinct, columns, country=facts.country), rows_total)
+
+
+def _surveyed(upload: Path, filename: str, detected: _Detected, facts: CompanyFacts) -> dict[str, Any]:
+    """The preview, from a third pass over the file's batches."""
     return build_preview(
-        read_batches(upload, filename, first.dialect), mapping, detection, timezone=facts.timezone,
-        locations=facts.locations, customer_key=facts.customer_key,
+        read_batches(upload, filename, detected.first.dialect), detected.mapping, detected.detection,
+        timezone=facts.timezone, locations=facts.locations, customer_key=facts.customer_key,
     )  # fmt: skip
+
+
+def _analyze(upload: Path, filename: str, facts: CompanyFacts) -> dict[str, Any]:
+    """The preview of a file, from three passes over its batches (never its whole table)."""
+    return _surveyed(upload, filename, _detect(upload, filename, facts), facts)
+
+
+@dataclass(frozen=True)
+class _Surveying:
+    """The preview of a file read once, by its load: surveyed as the load parses it, completed when it ends."""
+
+    survey: Survey
+    locations: Sequence[KnownLocation]
+
+    def preview(self, summary: LoadSummary) -> dict[str, Any]:
+        return self.survey.preview(self.locations) | {"replaces": summary.days_replaced}
 
 
 async def _days_replaced(ctx: JobContext, cid: UUID, preview: Mapping[str, Any]) -> int:
@@ -194,8 +254,11 @@ async def run_import(ctx: JobContext, *, company_id: str, import_id: str) -> dic
     return await _import(ctx, UUID(company_id), UUID(import_id), None)
 
 
-async def _import(ctx: JobContext, cid: UUID, iid: UUID, copied: Path | None) -> dict[str, Any]:
-    """`run_import`, reading the upload from `copied` when the caller has copied it already."""
+async def _import(
+    ctx: JobContext, cid: UUID, iid: UUID, copied: Path | None, surveying: _Surveying | None = None
+) -> dict[str, Any]:
+    """`run_import`, reading the upload from `copied` when the caller has copied it already, and surveying its
+    preview as it goes when asked to."""
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
         if work is None or work["status"] != "importing":
@@ -209,12 +272,13 @@ async def _import(ctx: JobContext, cid: UUID, iid: UUID, copied: Path | None) ->
                 raise ImportRefused("The uploaded file is no longer stored; upload it again.")
             await _progress(ctx, cid, iid, "parsing", 0, rows_total)
             reading = corrected_reading(work["preview"], options)
-            parse = await asyncio.to_thread(_open, upload, work["filename"], reading, facts)
+            survey = surveying.survey if surveying is not None else None
+            parse = await asyncio.to_thread(_open, upload, work["filename"], reading, facts, survey)
         except (ImportRefused, UnreadableFile) as exc:
             await fail_import(ctx.db, cid, iid, str(exc))
             return {"status": "failed"}
         try:
-            summary = await _load(ctx, cid, iid, parse, options, work["preview"], rows_total)
+            summary = await _load(ctx, cid, iid, parse, options, work["preview"], rows_total, surveying)
         except (ImportRefused, UnreadableFile, LoadRefused) as exc:  # its transaction rolled back: nothing changed
             errors = first_errors(parse.rejects)
             if parse.rejects.height:
@@ -240,12 +304,15 @@ async def _upload_file(ctx: JobContext, cid: UUID, iid: UUID) -> AsyncIterator[P
         yield path if chunks else None
 
 
-def _open(upload: Path, filename: str, reading: Reading, facts: CompanyFacts) -> BatchedParse:
+def _open(
+    upload: Path, filename: str, reading: Reading, facts: CompanyFacts, survey: Survey | None = None
+) -> BatchedParse:
     parse = BatchedParse(
         read_batches(upload, filename, reading.dialect),
         reading,
         timezone=facts.timezone,
         customer_key=facts.customer_key,
+        survey=survey,
     )
     missing = sorted(column for column in reading.mapping.values() if column not in parse.columns)
     if missing:
@@ -309,6 +376,7 @@ async def _load(
     options: Mapping[str, Any],
     preview: Mapping[str, Any],
     rows_total: int,
+    surveying: _Surveying | None,
 ) -> LoadSummary | None:
     async def progress(phase: str, done: int, total: int) -> None:
         await _progress(ctx, cid, iid, phase, done, total)
@@ -343,9 +411,11 @@ async def _load(
         if rejected:
             await storage.delete_file(conn, cid, iid, "rejected")
             await storage.store_file(conn, cid, iid, "rejected", storage.chunks_of_bytes(rejected))
+        surveyed = {"preview": surveying.preview(summary)} if surveying is not None else {}
         await store.move(
             conn, cid, iid, Event.SUCCEED, summary=summary_json(summary, parse.rejects.height),
             errors=first_errors(parse.rejects), phase="done", rows_done=parse.rows_total, rows_total=parse.rows_total,
+            **surveyed,
         )  # fmt: skip
     return summary
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from ayni.sales.formats import FormatDetection, parse_datetime, parse_number, sold_at_text
 from ayni.sales.headers import HeaderMapping
-from ayni.sales.parse import LINE_SCHEMA, parse_lines
+from ayni.sales.parse import LINE_SCHEMA, Parsed, parse_lines
 from ayni.sales.reading import NUMERIC_FIELDS, DateFormat, Dialect, Field, NumberFormat, Reading, reading_to_json
 from ayni.sales.sources import RawTable
 
@@ -64,39 +64,22 @@ def build_preview(
     column missing, formats unreadable, too many rows rejected)."""
     tables = iter([raw] if isinstance(raw, RawTable) else raw)
     first = next(tables)
-    mapping = {field: match.column for field, match in header_mapping.matches.items()}
-    reading = _reading(first.dialect, mapping, detection)
-    survey = _Survey(mapping, detection, reading, timezone, customer_key)
+    survey = Survey(first, header_mapping, detection, timezone=timezone, customer_key=customer_key)
     for table in itertools.chain([first], tables):
         for offset in range(0, table.rows_total, TRIAL_ROWS):
             survey.add(table.frame.slice(offset, TRIAL_ROWS))
-    parsed = survey.trial() if reading else None
-    problems = _problems(survey.rows_total, mapping, detection, parsed)
-    return {
-        "encoding": first.dialect.encoding,
-        "delimiter": first.dialect.delimiter,
-        "header_row": first.dialect.header_row,
-        "rows_total": survey.rows_total,
-        "columns": list(first.columns),
-        "mapping": {
-            field.value: {"column": match.column, "confidence": match.confidence}
-            for field, match in header_mapping.matches.items()
-        },
-        "unmapped": list(header_mapping.unmapped),
-        "formats": survey.formats(),
-        "candidates": {
-            "date": [_date_json(fmt) for fmt in detection.date_candidates],
-            "number": [_number_json(fmt) for fmt in detection.number_candidates],
-        },
-        "ambiguous": list(detection.ambiguous),
-        "locations": _locations(survey.rows_total, survey.location_counts(), mapping, locations),
-        "date_from": _iso(parsed.date_from) if parsed is not None else None,
-        "date_to": _iso(parsed.date_to) if parsed is not None else None,
-        "rows": _rows(parsed.first_lines, timezone) if parsed is not None else [],
-        "problems": problems,
-        "reading": reading_to_json(reading) if reading else None,
-        "ready": not any(problem["code"] != REJECTED_ROWS for problem in problems),
-    }
+    return survey.preview(locations)
+
+
+def reading_to_load_at_once(
+    first: RawTable, header_mapping: HeaderMapping, detection: FormatDetection
+) -> Reading | None:
+    """The reading of a file whose preview nothing but its rows could keep from being `ready` (every required
+    column found, every format read and unambiguous): an import started at upload can load it straight away,
+    surveying its preview from the lines as it loads them. None when the user may have something to decide."""
+    mapping = {field: match.column for field, match in header_mapping.matches.items()}
+    reading = _reading(first.dialect, mapping, detection)
+    return reading if reading is not None and not _problems(0, mapping, detection, None) else None
 
 
 @dataclass(frozen=True)
@@ -109,19 +92,24 @@ class TrialParse:
     rejected: int
 
 
-class _Survey:
-    """What the preview shows of the file, gathered a slice of rows at a time (`add`): parsing or reading every
-    value of a million lines at once would take some 500 MB of the worker's memory for figures of a few bytes."""
+class Survey:
+    """What the preview shows of a file (`preview`), gathered a slice of rows at a time (`add`), or from the rows
+    and their lines as the load parses them (`add_parsed`): parsing or reading every value of a million lines at
+    once would take some 500 MB of the worker's memory for figures of a few bytes. `first` is the file's first
+    batch (its dialect and columns)."""
 
     def __init__(
         self,
-        mapping: dict[Field, str],
+        first: RawTable,
+        header_mapping: HeaderMapping,
         detection: FormatDetection,
-        reading: Reading | None,
+        *,
         timezone: str,
         customer_key: bytes,
     ) -> None:
-        self._mapping, self._detection, self._reading = mapping, detection, reading
+        self._first, self._header_mapping = first, header_mapping
+        self._mapping = {field: match.column for field, match in header_mapping.matches.items()}
+        self._detection, self._reading = detection, _reading(first.dialect, self._mapping, detection)
         self._timezone, self._customer_key = timezone, customer_key
         self.rows_total = 0
         self._first_lines = pl.DataFrame(schema=LINE_SCHEMA)
@@ -131,24 +119,67 @@ class _Survey:
         self._examples: dict[str, tuple[bool, dict[str, Any]]] = {}
 
     def add(self, frame: pl.DataFrame) -> None:
+        """Rows of the file (a slice of a batch's frame), parsed here with the detected reading."""
+        if self._reading is None:
+            self.add_parsed(frame, None)
+            return
+        columns = list(frame.columns[:-1])
+        part = RawTable(dialect=self._reading.dialect, columns=columns, frame=frame, rows_total=frame.height)
+        self.add_parsed(
+            frame, parse_lines(part, self._reading, timezone=self._timezone, customer_key=self._customer_key)
+        )
+
+    def add_parsed(self, frame: pl.DataFrame, parsed: Parsed | None) -> None:
+        """Rows of the file and what parse_lines made of them with the detected reading (None: no reading)."""
         self.rows_total += frame.height
         if Field.LOCATION in self._mapping:
             column = frame.get_column(self._mapping[Field.LOCATION]).drop_nulls().to_frame()
             self._counts.append(column.group_by(column.columns[0], maintain_order=True).len(name="lines"))
         self._find_examples(frame)
-        if self._reading is None:
+        if parsed is None:
             return
-        columns = list(frame.columns[:-1])
-        part = RawTable(dialect=self._reading.dialect, columns=columns, frame=frame, rows_total=frame.height)
-        parsed = parse_lines(part, self._reading, timezone=self._timezone, customer_key=self._customer_key)
         wanted = PREVIEW_ROWS - len(self._first_lines)
         self._first_lines = pl.concat([self._first_lines, parsed.lines.head(wanted)])
         self._rejected += len(parsed.rejects)
         self._days.append(parsed.lines.select(pl.col("day").min().alias("first"), pl.col("day").max().alias("last")))
 
+    def preview(self, locations: Sequence[KnownLocation]) -> dict[str, Any]:
+        """The preview of the rows added so far, their locations matched among the company's `locations`."""
+        first, header_mapping, detection, mapping = self._first, self._header_mapping, self._detection, self._mapping
+        parsed = self.trial() if self._reading else None
+        problems = _problems(self.rows_total, mapping, detection, parsed)
+        return {
+            "encoding": first.dialect.encoding,
+            "delimiter": first.dialect.delimiter,
+            "header_row": first.dialect.header_row,
+            "rows_total": self.rows_total,
+            "columns": list(first.columns),
+            "mapping": {
+                field.value: {"column": match.column, "confidence": match.confidence}
+                for field, match in header_mapping.matches.items()
+            },
+            "unmapped": list(header_mapping.unmapped),
+            "formats": self.formats(),
+            "candidates": {
+                "date": [_date_json(fmt) for fmt in detection.date_candidates],
+                "number": [_number_json(fmt) for fmt in detection.number_candidates],
+            },
+            "ambiguous": list(detection.ambiguous),
+            "locations": _locations(self.rows_total, self.location_counts(), mapping, locations),
+            "date_from": _iso(parsed.date_from) if parsed is not None else None,
+            "date_to": _iso(parsed.date_to) if parsed is not None else None,
+            "rows": _rows(parsed.first_lines, self._timezone) if parsed is not None else [],
+            "problems": problems,
+            "reading": reading_to_json(self._reading) if self._reading else None,
+            "ready": not any(problem["code"] != REJECTED_ROWS for problem in problems),
+        }
+
     def trial(self) -> TrialParse:
-        days = pl.concat(self._days).select(pl.col("first").min(), pl.col("last").max())
-        first, last = days.row(0) if self._days else (None, None)
+        first, last = (
+            pl.concat(self._days).select(pl.col("first").min(), pl.col("last").max()).row(0)
+            if self._days
+            else (None, None)
+        )
         return TrialParse(first_lines=self._first_lines, date_from=first, date_to=last, rejected=self._rejected)
 
     def location_counts(self) -> list[tuple[str, int]]:

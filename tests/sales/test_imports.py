@@ -233,3 +233,45 @@ def test_more_than_a_tenth_of_rows_rejected_fails_the_whole_import(
     assert lines_count(database_url, team.company) == 0
     [(locations,)] = sql(database_url, "SELECT count(*) FROM locations WHERE company_id = %s", (team.company,))
     assert locations == 0  # the new locations it would have made are not there either
+
+
+@pytest.mark.parametrize("name", ["template_en.csv", "ventas.xlsx"])
+def test_a_file_started_at_upload_is_read_once_and_its_preview_is_the_one_an_analysis_gives(
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, name: str
+) -> None:
+    """With start=auto and nothing to decide, the load reads the file alone and surveys the preview as it goes;
+    the preview it leaves is the one the analysis of a manual upload of the file shows (bar `replaces`, which for
+    the loaded file counts the days it did replace)."""
+    analysed = wait_until(client, team, upload(client, team, name)["id"], "ready", "failed")
+    loaded = wait_until(
+        client, team, upload(client, team, name, start="auto", allow_duplicate="true")["id"], "succeeded", "failed"
+    )
+    assert loaded["status"] == "succeeded", loaded
+    preview = loaded["preview"]
+    assert preview.pop("replaces") == 0 and analysed["preview"].pop("replaces") == 0
+    assert preview == analysed["preview"]
+    assert preview["rows_total"] == loaded["progress"]["rows_total"] > 0 and len(preview["rows"]) > 0
+
+
+def test_a_file_started_at_upload_with_more_than_a_tenth_of_its_rows_rejected_fails_and_changes_nothing(
+    client: httpx.Client, team: Team, shared_worker: WorkerProcess, database_url: str
+) -> None:
+    """Its header and formats left nothing to decide, so it went straight to its load, which rejects the rows
+    (DESIGN.md: more than 10 % rejected fails the import as a whole); the rows are listed."""
+    rows = ["Date,Branch,Ticket,SKU,Product,Quantity,Amount"]
+    rows += [
+        f"03/{13 + n % 9}/2024 10:{n % 60:02d},Centro,B-{n},SKU-{n % 5},Item {n % 5},1,{1000 + n}" for n in range(80)
+    ]
+    rows += [f"03/15/2024 11:{n:02d},Centro,B-x{n},SKU-1,Item 1,1,n/a" for n in range(20)]  # 20 % without an amount
+    response = client.post(
+        f"{C}/{team.company}/imports",
+        content="\n".join(rows).encode(),
+        params={"filename": "mostly_fine.csv", "start": "auto"},
+        headers={**team.people["manager"].headers, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 201, response.text
+    record = wait_until(client, team, response.json()["id"], "succeeded", "failed", "ready")
+    assert record["status"] == "failed", record
+    assert "20 of 100 rows were rejected" in record["errors"][0]["message"]
+    assert len(record["errors"]) == 21 and {error["value"] for error in record["errors"][1:]} == {"n/a"}
+    assert lines_count(database_url, team.company) == 0
