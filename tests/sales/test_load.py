@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ayni.companies import store
@@ -529,3 +529,27 @@ def test_a_replace_in_many_chunks_and_day_ranges_makes_the_rollups_postgresql_wo
     assert names == {
         f"sku:P{n}": f"Producto {n} v{max(r for r in range(2, 92) if r % 12 == n) // 30}" for n in range(12)
     }
+
+
+# What COPY's text format must escape, and what a POS may put in a ticket number or a seller's name.
+AWKWARD = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ticket=AWKWARD, seller=AWKWARD, customer=st.binary(min_size=16, max_size=16))
+def test_texts_and_customers_come_back_from_the_copy_as_they_went_in(
+    database_url: str, app_db: AppConnection, ticket: str, seller: str, customer: bytes
+) -> None:
+    """Backslashes, tabs, line breaks, `\\N` and quotes in a ticket or a seller's name, any bytes of a customer's
+    hash: each line is copied in COPY's text format and reads back the same, and so do its rollups' sellers."""
+    company, ids = add_company(database_url, f"Alfa {uuid.uuid4()}", "Centro")
+    sale = line(2, ticket=ticket, seller=seller, customer=customer, payment_method=seller)
+    app_db.load(company, lines_frame([sale]), ids)
+    assert owner_sql(
+        database_url,
+        "SELECT ticket, document_type, seller, payment_method, customer FROM sale_lines WHERE company_id = %s",
+        (company,),
+    ) == [(ticket, sale["document_type"], seller, seller, customer)]
+    assert owner_sql(database_url, "SELECT seller FROM sales_daily_sellers WHERE company_id = %s", (company,)) == [
+        (seller,)
+    ]
