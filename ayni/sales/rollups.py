@@ -1,5 +1,5 @@
 """The five rollups of sale lines, by (location, day) and by (location, day) with product, hour, payment method
-or seller: one definition of their measures, recomputed for the (location, day) pairs a load or an undo touched,
+or seller: one definition of their measures, recomputed for the (location, day) pairs an append or an undo touched,
 in the caller's transaction (migrations/0007_sales.sql says what each measure means, 0009 adds two grains).
 
 Recomputing whole groups, never adding to them, keeps every rollup equal to its lines whatever happened before:
@@ -76,8 +76,6 @@ TOUCHED = "unnest(:locations::uuid[], :days::date[]) AS touched (location_id, da
 
 # The lines of the touched pairs.
 _SALE_LINES = f"sale_lines JOIN {TOUCHED} USING (location_id, day) WHERE company_id = :company_id"
-# The lines of one import.
-_IMPORT_LINES = "sale_lines WHERE company_id = :company_id AND import_id = :import_id"
 
 
 def _clear_sql(rollup: Rollup) -> str:
@@ -110,34 +108,15 @@ async def recompute(
 ) -> None:
     """Every rollup row of the pairs (locations[i], days[i]) made again from the lines those days hold now (none
     left: no row)."""
-    await _recompute(conn, company_id, locations, days, _SALE_LINES)
-
-
-async def recompute_import(
-    conn: asyncpg.Connection, company_id: UUID, import_id: UUID, locations: Sequence[UUID], days: Sequence[date]
-) -> None:
-    """`recompute`, for pairs that hold exactly the lines of `import_id` now (a replace's): those are read by the
-    import, a range of sale_lines' primary key, instead of by day."""
-    await _recompute(conn, company_id, locations, days, _IMPORT_LINES, import_id=import_id)
-
-
-async def _recompute(
-    conn: asyncpg.Connection,
-    company_id: UUID,
-    locations: Sequence[UUID],
-    days: Sequence[date],
-    lines: str,
-    **lines_parameters: object,
-) -> None:
-    pairs = {"company_id": company_id, "locations": list(locations), "days": list(days), **lines_parameters}
+    pairs = {"company_id": company_id, "locations": list(locations), "days": list(days)}
 
     async def run(sql: str) -> None:
-        # Only the parameters the statement names: the fill from an import's lines names no pairs.
+        # Only the parameters the statement names: the fills from the lines grouped by ticket name no pairs.
         await execute(conn, sql, **{name: pairs[name] for name in compile_statement(sql).names})
 
     await clear(conn, company_id, locations, days)
-    await run(_fill_sql(PRODUCTS, lines, MEASURES, _LINE_KEY))
-    await run(_by_ticket_sql(lines))
+    await run(_fill_sql(PRODUCTS, _SALE_LINES, MEASURES, _LINE_KEY))
+    await run(_by_ticket_sql(_SALE_LINES))
     for rollup in BY_TICKET:
         await run(_fill_sql(rollup, "lines_by_ticket", _OF_TICKETS, {}))
     await execute(conn, "DROP TABLE lines_by_ticket")
