@@ -38,10 +38,10 @@ logger = logging.getLogger("ayni.jobs")
 # so a test's worker can start a child with the same shortened timeouts as its own (tests/shortened_worker.py).
 CHILD_COMMAND: tuple[str, ...] = (sys.executable, "-m", "ayni.jobs.child")
 # The jobs' engine, polars, allocates with jemalloc, which by default keeps what a process frees for 10 s: a job that
-# frees one batch of a file after another held the peaks of many. Purged from a background thread after a second,
-# the demo's million-line import peaked at ~350 MiB instead of ~440, no slower (bench/import_pipeline.py). A setting
-# of the operator's own wins.
-CHILD_ALLOCATOR = {"_RJEM_MALLOC_CONF": "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"}
+# frees one batch of a file after another held the peaks of many. Purged from a background thread after 0.2 s, the
+# demo's million-line import peaked at ~330-355 MiB instead of ~440, no slower (bench/README "Session 9"); purged at
+# once, 35 % slower. A setting of the operator's own wins.
+CHILD_ALLOCATOR = {"_RJEM_MALLOC_CONF": "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"}
 # The longest error message a child sends back (the job row keeps the first line of it, at most 300 characters).
 MAX_MESSAGE = 2_000
 

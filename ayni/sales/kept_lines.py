@@ -13,8 +13,9 @@ import polars as pl
 
 from ayni.sales import rollups
 
-# About how many lines a range of days read back holds (~20 MB of them, and about as much of their rollups).
-RANGE_LINES = 50_000
+# About how many lines a range of days read back holds. The job's peak grows with it (a range of 200,000 lines took
+# it to ~495 MiB, of 50,000 to ~325, of 25,000 a little lower), not its speed: two ranges are in memory at a time.
+RANGE_LINES = 25_000
 
 
 @dataclass(frozen=True)

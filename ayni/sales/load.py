@@ -303,8 +303,11 @@ async def _copy_rollups(conn: asyncpg.Connection, company_id: UUID, kept: KeptLi
             _made_ahead(_each(kept_lines.day_ranges(lines_by_day, kept_lines.RANGE_LINES)), group),
         )
         for rollup, frames in others.items():
-            rows = pl.concat(frames)
-            await _copy_rollup(conn, rollup, _made_ahead(_chunks(rows), lambda chunk: _rollup_text(chunk, company_id)))
+            if frames:  # none for a load of no lines
+                rows = pl.concat(frames)
+                await _copy_rollup(
+                    conn, rollup, _made_ahead(_chunks(rows), lambda chunk: _rollup_text(chunk, company_id))
+                )
 
 
 async def _copy_rollup(conn: asyncpg.Connection, rollup: rollups.Rollup, rows: AsyncIterable[bytes]) -> None:
