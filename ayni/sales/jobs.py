@@ -124,11 +124,10 @@ def _failing_cleanly(job: Callable[..., Awaitable[dict[str, Any]]]) -> Callable[
 
 @_failing_cleanly
 async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) -> dict[str, Any]:
-    """Read the uploaded file and fill the import's `preview`; `ready` for the user, or straight on to the load
-    when it was uploaded with start=auto and nothing is left to decide. Then, once the header and the formats
-    leave nothing to decide, the file is read once more, by the load alone, which surveys the preview as it goes
-    (`_Detected.reading_to_load_at_once`): the preview stored as it starts holds what the header and the formats
-    told, and the load completes it."""
+    """Read the uploaded file and fill the import's `preview`, for the user to start it (`ready`). An upload with
+    start=auto whose header and formats leave nothing to decide (`_Detected.reading_to_load_at_once`) goes straight
+    on to its load instead, which reads the file's lines once and completes the preview as it goes: the preview
+    stored as it starts holds what the header and the formats told."""
     cid, iid = UUID(company_id), UUID(import_id)
     async with tenant(ctx.db, company_id=cid):
         work = await store.work_of(ctx.db, cid, iid)
@@ -157,10 +156,8 @@ async def analyze_import(ctx: JobContext, *, company_id: str, import_id: str) ->
             return await _import(ctx, cid, iid, upload, _Surveying(survey, facts.locations))
         async with tenant(ctx.db, company_id=cid):
             preview["replaces"] = await _days_replaced(ctx, cid, preview)
-            auto = work["start_mode"] == "auto" and preview.get("ready", False)
-            await store.move(ctx.db, cid, iid, Event.AUTO_START if auto else Event.ANALYZED, preview=preview)
-        if auto:
-            return await _import(ctx, cid, iid, upload)
+            # An upload with start=auto gets here only when its header or formats leave something to decide.
+            await store.move(ctx.db, cid, iid, Event.ANALYZED, preview=preview)
     return {"status": "ready"}
 
 

@@ -236,7 +236,7 @@ def test_more_than_a_tenth_of_rows_rejected_fails_the_whole_import(
 
 
 @pytest.mark.parametrize("name", ["template_en.csv", "ventas.xlsx"])
-def test_a_file_started_at_upload_is_read_once_and_its_preview_is_the_one_an_analysis_gives(
+def test_a_file_started_at_upload_ends_with_the_preview_an_analysis_gives(
     client: httpx.Client, team: Team, shared_worker: WorkerProcess, name: str
 ) -> None:
     """With start=auto and nothing to decide, the load reads the file alone and surveys the preview as it goes;
