@@ -77,8 +77,8 @@ async def import_job(path: Path, preview_path: Path, url: str, company: uuid.UUI
     from ayni.sales import jobs, load
 
     preview = json.loads(preview_path.read_bytes())  # noqa: ASYNC240 - before the clock starts
-    clock = Clock()
     with PeakRss() as rss:
+        clock = Clock(rss)
         survey = jobs._detect(path, FILENAME, facts()).survey(facts())  # the analysis's, made again
         clock.marks[0] = ("start", time.perf_counter())
         parse = jobs._open(path, FILENAME, jobs.corrected_reading(preview, {}), facts(), survey)  # as for analysis
@@ -101,6 +101,7 @@ async def import_job(path: Path, preview_path: Path, url: str, company: uuid.UUI
     return {
         "total_s": round(end - clock.marks[0][1], 2),
         "phases": phases,
+        "phase_rss_mb_peaks": clock.peaks,
         "rss_mb_peak": rss.peak,
         "rss_mb_before": rss.before,
         "rows": parse.rows_total,

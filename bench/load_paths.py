@@ -102,7 +102,7 @@ class PeakRss:
     """The process's resident memory, sampled in a thread (polars and the COPY keep the event loop busy)."""
 
     def __init__(self) -> None:
-        self.peak = self.before = self.now()
+        self.peak = self.before = self.since_mark = self.now()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -112,7 +112,13 @@ class PeakRss:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.now())
+            now = self.now()
+            self.peak, self.since_mark = max(self.peak, now), max(self.since_mark, now)
+
+    def mark(self) -> int:
+        """The peak since the last mark (or the start)."""
+        peak, self.since_mark = self.since_mark, self.now()
+        return peak
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -124,13 +130,17 @@ class PeakRss:
 
 
 class Clock:
-    """The progress callback: when each phase began."""
+    """The progress callback: when each phase began (and, given `rss`, each phase's peak memory in MiB)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rss: PeakRss | None = None) -> None:
         self.marks: list[tuple[str, float]] = [("start", time.perf_counter())]
+        self._rss = rss
+        self.peaks: dict[str, int] = {}
 
     async def __call__(self, phase: str, done: int, total: int) -> None:
         if phase != self.marks[-1][0]:
+            if self._rss is not None:
+                self.peaks[self.marks[-1][0]] = self._rss.mark()
             self.marks.append((phase, time.perf_counter()))
 
     def phases(self, end: float) -> dict[str, float]:
