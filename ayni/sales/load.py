@@ -431,7 +431,7 @@ class _Names:
         self._new_locations: dict[str, tuple[UUID, str]] = {}  # name -> (id, code)
         self.product_ids = dict(products)
         self._new_products: set[str] = set()
-        self._details: list[pl.DataFrame] = []
+        self._details: pl.DataFrame | None = None
 
     @classmethod
     async def of_company(cls, conn: asyncpg.Connection, company_id: UUID) -> _Names:
@@ -470,7 +470,8 @@ class _Names:
     def name_products(self, lines: pl.DataFrame) -> None:
         """Each product key of the lines -> its product's id, a new one for a key the company has not had."""
         details = _product_details(lines)
-        self._details.append(details)
+        # Folded as they come: a million lines' chunks each name most of a shop's products again.
+        self._details = details if self._details is None else _product_details(pl.concat([self._details, details]))
         for key in details.get_column("product_key").to_list():
             if key not in self.product_ids:
                 self.product_ids[key] = uuid.uuid4()
@@ -489,9 +490,9 @@ class _Names:
                 names=list(self._new_locations),
                 codes=[code for _, code in self._new_locations.values()],
             )
-        if not self._details:
+        if self._details is None:
             return
-        details = _product_details(pl.concat(self._details))
+        details = self._details
         is_new = pl.col("product_key").is_in(list(self._new_products))
         new = details.filter(is_new)
         await execute(

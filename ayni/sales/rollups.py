@@ -130,13 +130,15 @@ async def clear(conn: asyncpg.Connection, company_id: UUID, locations: Sequence[
 
 # The rollups of lines known whole, in polars.
 
-# The columns of load.staged_frame the rollups read, made compact: a million lines take ~90 MB this way.
+# The columns of load.staged_frame the rollups read, made compact: a million lines take ~90 MB this way. Not the
+# ticket: polars keeps every category it has made for the life of the process, and a million lines' tickets took
+# ~50 MB of the job's memory that way (a short ticket is held in the string itself anyway).
 _COMPACT = (
     pl.col("location_id"),
     pl.col("day"),
     pl.col("hour"),
     pl.col("product_id").cast(pl.Categorical),
-    pl.col("ticket").cast(pl.Categorical),
+    pl.col("ticket"),
     pl.col("is_return"),
     pl.col("customer"),
     pl.col("payment_method").fill_null("").cast(pl.Categorical),  # as _LINE_KEY
