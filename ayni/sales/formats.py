@@ -83,14 +83,14 @@ def detection_table(tables: Iterable[RawTable], mapping: Mapping[Field, str]) ->
     distinct values, each group in rows of its own (other columns null). Detection looks only at distinct values,
     so it finds in this table what it finds in the whole file."""
     groups = _detection_groups(mapping)
-    seen: list[list[pl.DataFrame]] = [[] for _ in groups]
+    seen = [_DistinctRows() for _ in groups]
     first: RawTable | None = None
     for table in tables:
         first = first or table
         for found, group in zip(seen, groups, strict=True):
-            found.append(table.frame.select(group).unique())
+            found.add(table.frame.select(group))
     assert first is not None, "read_batches gives a batch or raises"
-    distinct = [pl.concat(found).unique() for found in seen]
+    distinct = [found.frame() for found in seen]
     frame = pl.concat(distinct, how="diagonal") if distinct else pl.DataFrame()
     return RawTable(
         dialect=first.dialect,
@@ -101,6 +101,34 @@ def detection_table(tables: Iterable[RawTable], mapping: Mapping[Field, str]) ->
         ),
         rows_total=frame.height,
     )
+
+
+class _DistinctRows:
+    """The distinct rows of the frames added, made distinct again whenever the rows added since outnumber those
+    already distinct: the memory stays within about twice the distinct rows, not all the rows of a file's
+    batches (each batch's own distinct values are most of its values when they are prices or times)."""
+
+    def __init__(self) -> None:
+        self._distinct = pl.DataFrame()
+        self._added: list[pl.DataFrame] = []
+        self._added_rows = 0
+
+    def add(self, frame: pl.DataFrame) -> None:
+        unique = frame.unique()
+        self._added.append(unique)
+        self._added_rows += unique.height
+        if self._added_rows > self._distinct.height:
+            self._fold()
+
+    def frame(self) -> pl.DataFrame:
+        self._fold()
+        return self._distinct
+
+    def _fold(self) -> None:
+        if self._added:
+            parts = [self._distinct, *self._added] if self._distinct.width else self._added
+            self._distinct = pl.concat(parts).unique()
+            self._added, self._added_rows = [], 0
 
 
 def detection_columns(mapping: Mapping[Field, str]) -> list[str]:
