@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from ayni.jobs.catalog import ActorSpec
 from ayni.jobs.isolated import InChildProcess
-from ayni.sales.failures import import_job_gave_up
+from ayni.sales.failures import import_job_gave_up, undo_job_gave_up
 
 _JOBS = "ayni.sales.jobs"
 # A million-line file is analysed in seconds and loaded in tens of seconds; the limits leave room for a loaded
 # machine and the largest files (IMPORT_MAX_BYTES).
 _TEN_MINUTES_MS = 600_000
 
-# The import's job process dying on every attempt (out of memory) leaves no one in it to fail the import: the worker
-# does, once the job gives up.
+# The import's job process dying on every attempt (out of memory) leaves no one in it to fail the import (or to put
+# an undo that cannot finish back): the worker does, once the job gives up.
 ANALYZE_IMPORT = ActorSpec(
     name="analyze_import", fn=InChildProcess(f"{_JOBS}:analyze_import"), queue="imports",
     time_limit_ms=_TEN_MINUTES_MS, on_final_failure=import_job_gave_up,
@@ -25,7 +25,7 @@ RUN_IMPORT = ActorSpec(
 )  # fmt: skip
 REVERT_IMPORT = ActorSpec(
     name="revert_import", fn=InChildProcess(f"{_JOBS}:revert_import"), queue="imports",
-    time_limit_ms=_TEN_MINUTES_MS,
+    time_limit_ms=_TEN_MINUTES_MS, on_final_failure=undo_job_gave_up,
 )  # fmt: skip
 FILL_DEMO_COMPANY = ActorSpec(
     name="fill_demo_company", fn=InChildProcess("ayni.sales.demo_seed:fill_demo_company"), queue="imports",

@@ -1,7 +1,7 @@
 """How an import ends `failed`, in one place for both sides that end it: the job's own process (`ayni.sales.jobs`), when
 the file cannot be imported or the job meets an error of its own, and the worker (`ayni.sales.actors`), when the job
-gave up for good without a word from that process (killed on every attempt: out of memory, say). Without polars: the
-worker imports it."""
+gave up for good without a word from that process (killed on every attempt: out of memory, say); and how an undo
+whose job gave up leaves the import as it was. Without polars: the worker imports it."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ async def import_job_gave_up(ctx: JobContext, *, company_id: str, import_id: str
     that gave up never reached (an import that did succeed, or fail cleanly, is left as it is)."""
     if await fail_import(ctx.db, UUID(company_id), UUID(import_id), INTERNAL_ERROR):
         logger.warning("import %s failed: its job gave up (see the job's error above)", import_id)
+
+
+# The progress phase of an import whose undo gave up (back to `succeeded`, its lines all there): the page says so.
+UNDO_FAILED_PHASE = "undo_failed"
+
+
+async def undo_job_gave_up(ctx: JobContext, *, company_id: str, import_id: str) -> None:
+    """An undo's job failed for good (every attempt's transaction rolled back): the import, still `reverting`, is
+    `succeeded` again instead of staying so forever, its lines in the figures; the user may undo it again."""
+    cid, iid = UUID(company_id), UUID(import_id)
+    async with tenant(ctx.db, company_id=cid):
+        undone = await store.move(ctx.db, cid, iid, Event.UNDO_FAILED, phase=UNDO_FAILED_PHASE)
+    if undone:
+        logger.warning("import %s: its undo gave up (see the job's error above); the import stays loaded", import_id)

@@ -3,6 +3,7 @@
 analyzing --analyzed--> ready --start--> importing --succeed--> succeeded --undo--> reverting --reverted--> reverted
 analyzing --auto_start--> importing          (start=auto and nothing for the user to decide)
 analyzing, importing --fail--> failed        (nothing of the import is in the figures)
+reverting --undo_failed--> succeeded         (the undo's job gave up: every line of the import is still there)
 ready, failed --discard--> reverted          (undo of an import that loaded nothing)
 """
 
@@ -20,6 +21,7 @@ class Event(StrEnum):
     SUCCEED = "succeed"
     FAIL = "fail"
     UNDO = "undo"
+    UNDO_FAILED = "undo_failed"
     REVERTED = "reverted"
     DISCARD = "discard"
 
@@ -31,6 +33,7 @@ TRANSITIONS: dict[Event, tuple[tuple[ImportStatus, ...], ImportStatus]] = {
     Event.SUCCEED: (("importing",), "succeeded"),
     Event.FAIL: (("analyzing", "importing"), "failed"),
     Event.UNDO: (("succeeded",), "reverting"),
+    Event.UNDO_FAILED: (("reverting",), "succeeded"),
     Event.REVERTED: (("reverting",), "reverted"),
     Event.DISCARD: (("ready", "failed"), "reverted"),
 }

@@ -32,8 +32,9 @@ from ayni.config import Settings
 from ayni.db import make_database
 from ayni.jobs.broker import make_broker
 from ayni.jobs.catalog import TaskContext
-from ayni.sales.actors import ANALYZE_IMPORT
+from ayni.sales.actors import ANALYZE_IMPORT, REVERT_IMPORT
 from ayni.sales.demo import write_demo_csv
+from ayni.sales.failures import UNDO_FAILED_PHASE
 from ayni.sales.jobs import INTERNAL_ERROR
 from ayni.sales.load import ANALYZE_AFTER_LINES, ANALYZED_TABLES
 from ayni.sales.retention import PURGE_UPLOADED_FILES
@@ -448,6 +449,35 @@ def test_an_import_whose_process_is_killed_on_every_attempt_ends_failed_and_chan
     jobs = sql(database_url, "SELECT actor, status, attempts FROM jobs ORDER BY created_at")
     assert jobs == [("analyze_import", "succeeded", 1), ("analyze_import", "failed", ANALYZE_IMPORT.max_retries + 1)]
     assert "ChildProcessDied" in worker.log() and worker_children(worker) == []
+
+
+def test_an_undo_whose_process_is_killed_on_every_attempt_leaves_the_import_loaded_and_undoable(
+    client: httpx.Client, team: Team, worker: WorkerProcess, database_url: str
+) -> None:
+    """The undo's process dies on every attempt with the import's lines removed and not committed: once the job
+    gives up, the import is `succeeded` again (not `reverting` for ever), says that its undo failed, and its lines
+    are all in the figures; undone again, it goes."""
+    who = importers(team)[0]
+    import_id = imported(client, who, "template_en.csv", (FIXTURES / "template_en.csv").read_bytes())
+    loaded = snapshot(database_url, who.company)
+    killed: psutil.Process | None = None
+    with company_row_locked(database_url, who.company) as holder:
+        response = client.delete(f"{C}/{who.company}/imports/{import_id}", headers=who.person.headers)
+        assert response.status_code == 202, response.text
+        for _ in range(REVERT_IMPORT.max_retries + 1):
+            [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
+            killed = the_job_process(worker, other_than=killed)
+            killed.kill()
+            killed.wait(WAIT_S)
+            wait_until(backend_gone(database_url, blocked), "the killed undo's backend gone")
+        done = wait_for_status(client, who, import_id, "succeeded", "reverted")
+    assert done["status"] == "succeeded" and done["progress"]["phase"] == UNDO_FAILED_PHASE, (done, worker.log())
+    assert done["summary"]["lines_loaded"] == 26
+    assert snapshot(database_url, who.company) == loaded
+    response = client.delete(f"{C}/{who.company}/imports/{import_id}", headers=who.person.headers)
+    assert response.status_code == 202, response.text
+    assert wait_for_status(client, who, import_id, "reverted")["status"] == "reverted"
+    assert lines_count(database_url, who.company) == 0
 
 
 def test_the_jobs_time_limit_kills_its_process_and_rolls_back_its_transaction(

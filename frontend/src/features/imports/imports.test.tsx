@@ -367,6 +367,16 @@ describe('a load under way, and its result', () => {
     { row: 31, column: null, value: null, message: 'a reason Ayni has no words for' },
   ];
 
+  it('says when an undo gave up and the import is still loaded, and offers the undo again', async () => {
+    const record = importRecord({ status: 'succeeded', mode: 'replace', summary, progress: { phase: 'undo_failed', rows_done: 30, rows_total: 30 } });
+    fakeApi(routes({ 'GET /companies/c1/imports/imp-1': () => json(200, record) }));
+    renderImports('/c/c1/imports/imp-1', 'es');
+    const said = await screen.findByText('No se pudo deshacer esta carga: sus líneas siguen en tus cifras. Inténtalo de nuevo en unos minutos.');
+    expect(said.closest('[role="alert"]')).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Ventas cargadas' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /Deshacer/ })).toBeTruthy();
+  });
+
   it('shows the phases as they go, then what was loaded, the rows rejected and all of them as a CSV', async () => {
     let record = importing('queued');
     const locations = [...companyLocations, { ...companyLocations[1]!, id: 'loc-4', name: 'Ñuñoa' }];

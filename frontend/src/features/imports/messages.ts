@@ -52,6 +52,7 @@ export const importsEs = {
   'imports.analyzing': 'Ayni está leyendo tu archivo. Suele tardar unos segundos; un archivo grande, hasta un par de minutos.',
   'imports.reverting': 'Deshaciendo la carga: Ayni está borrando sus líneas y recalculando el panel.',
   'imports.reverted': 'Esta carga se deshizo: sus líneas ya no están en tus cifras.',
+  'imports.undoFailed': 'No se pudo deshacer esta carga: sus líneas siguen en tus cifras. Inténtalo de nuevo en unos minutos.',
 
   'imports.review.title': 'Revisa lo que entendió Ayni',
   'imports.review.intro': 'El archivo tiene {rows} filas, con ventas de estas fechas: {dates}.',
@@ -254,6 +255,7 @@ export const importsEn: Record<keyof typeof importsEs, string> = {
   'imports.analyzing': 'Ayni is reading your file. It usually takes a few seconds; a large file, up to a couple of minutes.',
   'imports.reverting': 'Undoing the import: Ayni is removing its lines and recomputing the dashboards.',
   'imports.reverted': 'This import was undone: its lines are no longer in your figures.',
+  'imports.undoFailed': 'This import could not be undone: its lines are still in your figures. Try again in a few minutes.',
 
   'imports.review.title': 'Check what Ayni understood',
   'imports.review.intro': 'The file has {rows} rows, with sales from {dates}.',

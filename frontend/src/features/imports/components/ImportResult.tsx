@@ -4,6 +4,7 @@ import { useCompany } from '@/shared/companies/current';
 import { formatDayRange, formatMoney } from '@/shared/format';
 import { useI18n } from '@/shared/i18n/i18n';
 import { useLocations } from '@/shared/companies/lists';
+import { Alert } from '@/shared/ui/Alert';
 import { failureReason } from '../reasons';
 import { RejectedRows } from './RejectedRows';
 import { UndoControl } from './UndoControl';
@@ -59,6 +60,8 @@ export function ImportResult({ record }: { record: ImportRecord }) {
     <>
       <section className="card" aria-labelledby="imports-result-h">
         <h2 id="imports-result-h">{t('imports.result.title')}</h2>
+        {/* The worker gave the undo up (ayni/sales/failures.py): nothing of it happened, and it may be tried again. */}
+        {record.progress.phase === 'undo_failed' ? <Alert message={{ text: t('imports.undoFailed') }} /> : null}
         {record.summary ? <Summary summary={record.summary} /> : null}
         <div className="actions actions--split">
           <Link className="button button--primary" to={dashboardOf(company.id, record.summary)}>
