@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ayni.jobs.catalog import ActorSpec
 from ayni.jobs.isolated import InChildProcess
-from ayni.sales.failures import import_job_gave_up, undo_job_gave_up
+from ayni.sales.failures import demo_fill_gave_up, import_job_gave_up, undo_job_gave_up
 
 _JOBS = "ayni.sales.jobs"
 # A million-line file is analysed in seconds and loaded in tens of seconds; the limits leave room for a loaded
@@ -29,5 +29,5 @@ REVERT_IMPORT = ActorSpec(
 )  # fmt: skip
 FILL_DEMO_COMPANY = ActorSpec(
     name="fill_demo_company", fn=InChildProcess("ayni.sales.demo_seed:fill_demo_company"), queue="imports",
-    time_limit_ms=_TEN_MINUTES_MS,
+    time_limit_ms=_TEN_MINUTES_MS, on_final_failure=demo_fill_gave_up,
 )  # fmt: skip

@@ -9,6 +9,9 @@ from typing import Any
 
 from ayni.companies.fields import Industry, normalize_rut, rut_check_digit
 
+# The name of the generated export a demo company's sales are imported from.
+DEMO_FILENAME = "ventas-demo.csv"
+
 
 @dataclass(frozen=True)
 class DemoLocation:

@@ -23,8 +23,8 @@ from ayni.config import Settings
 from ayni.db import make_database
 from ayni.jobs.catalog import JobContext
 from ayni.sales import storage, store
-from ayni.sales.demo import DemoFacts, write_demo_csv
-from ayni.sales.demo_company import DEMO_COMPANY, demo_company_fields, demo_location_fields
+from ayni.sales.demo import write_demo_csv
+from ayni.sales.demo_company import DEMO_COMPANY, DEMO_FILENAME, demo_company_fields, demo_location_fields
 from ayni.sales.jobs import analyze_import
 from ayni.sql import fetch_all
 from ayni.tenancy import tenant
@@ -32,32 +32,41 @@ from ayni.tenancy import tenant
 logger = logging.getLogger("ayni.sales")
 
 DEMO_EMAIL = "demo@ayni.local"
-DEMO_FILENAME = "ventas-demo.csv"
 
 
-def _generate(lines: int, end: date) -> tuple[bytes, DemoFacts]:
+def _generate(lines: int, end: date) -> bytes:
     out = io.BytesIO()
-    facts = write_demo_csv(out, lines=lines, end=end)
-    return out.getvalue(), facts
+    write_demo_csv(out, lines=lines, end=end)
+    return out.getvalue()
 
 
 async def fill_demo_company(ctx: JobContext, *, company_id: str, user_id: str, lines: int) -> dict[str, Any]:
-    """Add the demo's locations the company lacks, then import a generated export of `lines` lines (start=auto)."""
+    """Add the demo's locations the company lacks, then import a generated export of `lines` lines (start=auto).
+    A retry (the job's process died) goes on with the import an earlier attempt stored, rather than leave it
+    `analyzing` for ever beside a new one."""
     cid, uid = UUID(company_id), UUID(user_id)
-    data, facts = await asyncio.to_thread(_generate, lines, date.today())
     async with tenant(ctx.db, company_id=cid):
         codes = {location.code for location in await company_store.locations(ctx.db, cid)}
         for location in DEMO_COMPANY.locations:
             if location.code not in codes:
                 await company_store.insert_location(ctx.db, cid, demo_location_fields(location))
+        iid = await store.unfinished_import(ctx.db, cid, DEMO_FILENAME)
+    if iid is None:
+        iid = await _store_demo_file(ctx, cid, uid, lines)
+    result = await analyze_import(ctx, company_id=company_id, import_id=str(iid))
+    return {"import_id": str(iid), "lines_generated": lines, **result}
+
+
+async def _store_demo_file(ctx: JobContext, cid: UUID, uid: UUID, lines: int) -> UUID:
+    """A new import of a generated export of `lines` lines, its file stored."""
+    data = await asyncio.to_thread(_generate, lines, date.today())
+    async with tenant(ctx.db, company_id=cid):
         iid = await store.insert_import(
             ctx.db, cid, filename=DEMO_FILENAME, media_type="text/csv", start_mode="auto", created_by=uid
         )
         await storage.store_file(ctx.db, cid, iid, "upload", storage.chunks_of_bytes(data))
         await store.set_file(ctx.db, cid, iid, size=len(data), sha256=hashlib.sha256(data).digest())
-    del data
-    result = await analyze_import(ctx, company_id=company_id, import_id=str(iid))
-    return {"import_id": str(iid), "lines_generated": facts.lines, **result}
+    return iid
 
 
 @dataclass(frozen=True)

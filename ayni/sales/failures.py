@@ -13,6 +13,7 @@ import databases
 
 from ayni.jobs.catalog import JobContext
 from ayni.sales import store
+from ayni.sales.demo_company import DEMO_FILENAME
 from ayni.sales.states import Event
 from ayni.tenancy import tenant
 
@@ -51,3 +52,13 @@ async def undo_job_gave_up(ctx: JobContext, *, company_id: str, import_id: str) 
         undone = await store.move(ctx.db, cid, iid, Event.UNDO_FAILED, phase=UNDO_FAILED_PHASE)
     if undone:
         logger.warning("import %s: its undo gave up (see the job's error above); the import stays loaded", import_id)
+
+
+async def demo_fill_gave_up(ctx: JobContext, *, company_id: str, user_id: str, lines: int) -> None:
+    """The demo company's fill failed for good: its import, if one was stored and is still unfinished, ends
+    `failed` (`import_job_gave_up`) rather than `analyzing` for ever."""
+    cid = UUID(company_id)
+    async with tenant(ctx.db, company_id=cid):
+        import_id = await store.unfinished_import(ctx.db, cid, DEMO_FILENAME)
+    if import_id is not None:
+        await import_job_gave_up(ctx, company_id=company_id, import_id=str(import_id))

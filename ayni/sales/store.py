@@ -53,6 +53,19 @@ async def insert_import(
     return import_id
 
 
+async def unfinished_import(db: Executor, company_id: UUID, filename: str) -> UUID | None:
+    """The company's newest import of `filename` still being analysed or loaded, if any."""
+    import_id: UUID | None = await fetch_value(
+        db,
+        """SELECT id FROM imports
+           WHERE company_id = :company_id AND filename = :filename AND status IN ('analyzing', 'importing')
+           ORDER BY created_at DESC LIMIT 1""",
+        company_id=company_id,
+        filename=filename,
+    )
+    return import_id
+
+
 async def set_file(db: Executor, company_id: UUID, import_id: UUID, *, size: int, sha256: bytes) -> None:
     await execute(
         db,

@@ -32,7 +32,7 @@ from ayni.config import Settings
 from ayni.db import make_database
 from ayni.jobs.broker import make_broker
 from ayni.jobs.catalog import TaskContext
-from ayni.sales.actors import ANALYZE_IMPORT, REVERT_IMPORT
+from ayni.sales.actors import ANALYZE_IMPORT, FILL_DEMO_COMPANY, REVERT_IMPORT
 from ayni.sales.demo import write_demo_csv
 from ayni.sales.failures import UNDO_FAILED_PHASE
 from ayni.sales.jobs import INTERNAL_ERROR
@@ -527,6 +527,41 @@ def test_a_demo_company_of_ones_own_is_marked_and_filled_by_a_job(
     finally:
         worker.stop()
     assert lines_count(database_url, uuid.UUID(demo["id"])) == 1_000
+
+
+def test_a_demo_fill_killed_on_every_attempt_leaves_one_failed_import_and_no_lines(
+    client: httpx.Client, team: Team, worker_env: dict[str, str], database_url: str, tmp_path: Path
+) -> None:
+    """Each retry of the fill goes on with the import its first attempt stored (not a new one beside it, the first
+    left `analyzing` for ever), and once the job gives up that import ends `failed`."""
+    ana = team.people["viewer"]
+    created = client.post(f"{C}/demo", params={"lines": 1_000}, headers=ana.headers)
+    assert created.status_code == 201, created.text
+    demo = uuid.UUID(created.json()["id"])
+    worker = WorkerProcess(worker_env, tmp_path / "worker.log").start()
+    killed: psutil.Process | None = None
+    try:
+        with company_row_locked(database_url, demo) as holder:
+            for _ in range(FILL_DEMO_COMPANY.max_retries + 1):
+                [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
+                killed = the_job_process(worker, other_than=killed)
+                killed.kill()
+                killed.wait(WAIT_S)
+                wait_until(backend_gone(database_url, blocked), "the killed fill's backend gone")
+            wait_until(lambda: demo_imports(database_url, demo) == [("failed", INTERNAL_ERROR)], "the import failed")
+        wait_until_idle(worker.env)
+    finally:
+        worker.stop()
+    assert demo_imports(database_url, demo) == [("failed", INTERNAL_ERROR)]
+    assert lines_count(database_url, demo) == 0
+    [(status, attempts)] = sql(database_url, "SELECT status, attempts FROM jobs WHERE actor = 'fill_demo_company'")
+    assert (status, attempts) == ("failed", FILL_DEMO_COMPANY.max_retries + 1)
+
+
+def demo_imports(database_url: str, company: uuid.UUID) -> list[tuple[str, str | None]]:
+    """Each import of the company: its status, and its first error's message."""
+    rows = sql(database_url, "SELECT status, errors FROM imports WHERE company_id = %s", (company,))
+    return [(status, errors[0]["message"] if errors else None) for status, errors in rows]
 
 
 # The planner's statistics
