@@ -1,6 +1,6 @@
 """Jobs in a process of their own (`ayni.jobs.isolated`): the conversation with the child, property-tested, then
 real child processes started from the test, on the test database: the answer, the errors, a child that dies, a
-cancelled job and a dead parent. (Through a real worker: tests/sales/test_import_jobs.py.)"""
+cancelled job and a dead parent. (Through a real worker: tests/sales/test_import_jobs.py, test_import_deaths.py.)"""
 
 from __future__ import annotations
 
