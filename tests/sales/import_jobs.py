@@ -234,3 +234,16 @@ def demo_imports(database_url: str, company: uuid.UUID) -> list[tuple[str, str |
     """Each import of the company: its status, and its first error's message."""
     rows = sql(database_url, "SELECT status, errors FROM imports WHERE company_id = %s", (company,))
     return [(status, errors[0]["message"] if errors else None) for status, errors in rows]
+
+
+def kill_every_attempt(database_url: str, holder: psycopg.Connection, worker: WorkerProcess, attempts: int) -> None:
+    """Kill the job's process `attempts` times, each attempt once it waits behind `holder` in the load's last
+    statement (the bump of the company's data_version), everything else written; each time until its backend is
+    gone (PostgreSQL finds the client gone and rolls its transaction back)."""
+    killed: psutil.Process | None = None
+    for _ in range(attempts):
+        [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
+        killed = the_job_process(worker, other_than=killed)
+        killed.kill()
+        killed.wait(WAIT_S)
+        wait_until(backend_gone(database_url, blocked), "the killed process's backend gone")

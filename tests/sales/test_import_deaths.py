@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 
 from ayni.sales.actors import ANALYZE_IMPORT, FILL_DEMO_COMPANY, REVERT_IMPORT
@@ -23,13 +22,13 @@ from tests.sales.import_jobs import (
     FIXTURES,
     REDELIVERY_AFTER_MS,
     WAIT_S,
-    backend_gone,
     company_lock_held,
     company_row_locked,
     demo_file,
     demo_imports,
     imported,
     importers,
+    kill_every_attempt,
     lines_count,
     one_branch,
     record_of,
@@ -134,15 +133,9 @@ def test_an_import_whose_process_is_killed_on_every_attempt_ends_failed_and_chan
     who = importers(team)[0]
     imported(client, who, "october_1.csv", template_days(1, 20))
     before = snapshot(database_url, who.company)
-    killed: psutil.Process | None = None
     with company_row_locked(database_url, who.company) as holder:
         import_id = upload(client, who, "template_en.csv", (FIXTURES / "template_en.csv").read_bytes(), start="auto")
-        for _ in range(ANALYZE_IMPORT.max_retries + 1):
-            [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
-            killed = the_job_process(worker, other_than=killed)
-            killed.kill()
-            killed.wait(WAIT_S)
-            wait_until(backend_gone(database_url, blocked), "the killed load's backend gone")
+        kill_every_attempt(database_url, holder, worker, ANALYZE_IMPORT.max_retries + 1)
         # Still holding the company's row, which any further attempt would wait for: the job gave up.
         done = wait_for_status(client, who, import_id, "failed", "succeeded")
     assert done["status"] == "failed", (done, worker.log())
@@ -163,16 +156,10 @@ def test_an_undo_whose_process_is_killed_on_every_attempt_leaves_the_import_load
     who = importers(team)[0]
     import_id = imported(client, who, "template_en.csv", (FIXTURES / "template_en.csv").read_bytes())
     loaded = snapshot(database_url, who.company)
-    killed: psutil.Process | None = None
     with company_row_locked(database_url, who.company) as holder:
         response = client.delete(f"{C}/{who.company}/imports/{import_id}", headers=who.person.headers)
         assert response.status_code == 202, response.text
-        for _ in range(REVERT_IMPORT.max_retries + 1):
-            [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
-            killed = the_job_process(worker, other_than=killed)
-            killed.kill()
-            killed.wait(WAIT_S)
-            wait_until(backend_gone(database_url, blocked), "the killed undo's backend gone")
+        kill_every_attempt(database_url, holder, worker, REVERT_IMPORT.max_retries + 1)
         done = wait_for_status(client, who, import_id, "succeeded", "reverted")
     assert done["status"] == "succeeded" and done["progress"]["phase"] == UNDO_FAILED_PHASE, (done, worker.log())
     assert done["summary"]["lines_loaded"] == 26
@@ -193,15 +180,9 @@ def test_a_demo_fill_killed_on_every_attempt_leaves_one_failed_import_and_no_lin
     assert created.status_code == 201, created.text
     demo = uuid.UUID(created.json()["id"])
     worker = WorkerProcess(worker_env, tmp_path / "worker.log").start()
-    killed: psutil.Process | None = None
     try:
         with company_row_locked(database_url, demo) as holder:
-            for _ in range(FILL_DEMO_COMPANY.max_retries + 1):
-                [blocked] = waiting_behind(database_url, holder, 1, "%data_version = data_version + 1%")
-                killed = the_job_process(worker, other_than=killed)
-                killed.kill()
-                killed.wait(WAIT_S)
-                wait_until(backend_gone(database_url, blocked), "the killed fill's backend gone")
+            kill_every_attempt(database_url, holder, worker, FILL_DEMO_COMPANY.max_retries + 1)
             wait_until(lambda: demo_imports(database_url, demo) == [("failed", INTERNAL_ERROR)], "the import failed")
         wait_until_idle(worker.env)
     finally:
