@@ -77,20 +77,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     seen = Counter(item.nodeid for item in items)
     if twice := sorted(nodeid for nodeid, count in seen.items() if count > 1):
         raise pytest.UsageError(f"tests with the same node id would not all run: {', '.join(twice)}")
-    # The slowest files first (a stable sort: every file's tests stay together and in order). With --dist loadfile a
-    # file runs in one process, and pytest-xdist hands the files out in this order: a long one handed out last keeps
-    # the other process idle meanwhile (the browser test's two minutes, alone, closed a fresh-clone run).
-    rank = {path: place for place, path in enumerate(_SLOWEST_FILES)}
-    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
-
-
-# Files of a minute or more (scripts/test lists the slowest tests), slowest first.
-_SLOWEST_FILES = (
-    "tests/e2e/test_browser.py",
-    "tests/sales/test_import_deaths.py",
-    "tests/sales/test_rollups_state.py",
-    "tests/jobs/test_worker.py",
-)
 
 
 # Tables the migrations tool owns: never truncated between tests.
