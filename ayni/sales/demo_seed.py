@@ -43,14 +43,14 @@ def _generate(lines: int, end: date) -> bytes:
 async def fill_demo_company(ctx: JobContext, *, company_id: str, user_id: str, lines: int) -> dict[str, Any]:
     """Add the demo's locations the company lacks, then import a generated export of `lines` lines (start=auto).
     A retry (the job's process died) goes on with the import an earlier attempt stored, rather than leave it
-    `analyzing` for ever beside a new one."""
+    `analyzing` for ever beside a new one (an import already done is skipped by `analyze_import`)."""
     cid, uid = UUID(company_id), UUID(user_id)
     async with tenant(ctx.db, company_id=cid):
         codes = {location.code for location in await company_store.locations(ctx.db, cid)}
         for location in DEMO_COMPANY.locations:
             if location.code not in codes:
                 await company_store.insert_location(ctx.db, cid, demo_location_fields(location))
-        iid = await store.unfinished_import(ctx.db, cid, DEMO_FILENAME)
+        iid = await store.newest_import(ctx.db, cid, DEMO_FILENAME)
     if iid is None:
         iid = await _store_demo_file(ctx, cid, uid, lines)
     result = await analyze_import(ctx, company_id=company_id, import_id=str(iid))

@@ -59,6 +59,6 @@ async def demo_fill_gave_up(ctx: JobContext, *, company_id: str, user_id: str, l
     `failed` (`import_job_gave_up`) rather than `analyzing` for ever."""
     cid = UUID(company_id)
     async with tenant(ctx.db, company_id=cid):
-        import_id = await store.unfinished_import(ctx.db, cid, DEMO_FILENAME)
+        import_id = await store.newest_import(ctx.db, cid, DEMO_FILENAME)
     if import_id is not None:
         await import_job_gave_up(ctx, company_id=company_id, import_id=str(import_id))

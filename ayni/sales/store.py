@@ -53,12 +53,11 @@ async def insert_import(
     return import_id
 
 
-async def unfinished_import(db: Executor, company_id: UUID, filename: str) -> UUID | None:
-    """The company's newest import of `filename` still being analysed or loaded, if any."""
+async def newest_import(db: Executor, company_id: UUID, filename: str) -> UUID | None:
+    """The company's newest import of `filename`, if any."""
     import_id: UUID | None = await fetch_value(
         db,
-        """SELECT id FROM imports
-           WHERE company_id = :company_id AND filename = :filename AND status IN ('analyzing', 'importing')
+        """SELECT id FROM imports WHERE company_id = :company_id AND filename = :filename
            ORDER BY created_at DESC LIMIT 1""",
         company_id=company_id,
         filename=filename,

@@ -42,7 +42,7 @@ test('an expired access token is refreshed silently', async ({ page }, info) => 
     await page.getByRole('link', { name: t('app.name'), exact: true }).click();
     await page.waitForTimeout(5_000);
   }
-  // Pages ask more than GET /me (a user's companies, say): whichever request meets the expired token first
+  // A page asks more than GET /me: whichever of its requests meets the expired token first
   // refreshes it, and is then sent again once.
   const i = seen.findIndex((s) => s.endsWith(' 401'));
   expect(i, seen.join(', ')).toBeGreaterThanOrEqual(0);
