@@ -83,16 +83,34 @@ def _refused(path: str) -> list[str]:
     return [str(status) for status in STATEFUL_REFUSALS.get(path, []) + ([400] if path in SIGNED_IN_PATHS else [])]
 
 
-def _config() -> schemathesis.Config:
+def _config(*, coverage_phase: bool = True) -> schemathesis.Config:
     refusals = [
         {"include-path": path, "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES + extra}}}
         for path in sorted(DOCUMENT["paths"])
         if (extra := _refused(path))
     ]
-    return schemathesis.Config.from_dict({"seed": SEED, "operations": [HEALTH, *refusals]})
+    return schemathesis.Config.from_dict(
+        {"seed": SEED, "phases": {"coverage": {"enabled": coverage_phase}}, "operations": [HEALTH, *refusals]}
+    )
+
+
+def _needs_token(context: Any) -> bool:
+    operation = context.operation
+    return "security" in DOCUMENT["paths"][operation.path][operation.method.lower()]
+
+
+def _needs_none(context: Any) -> bool:
+    return not _needs_token(context)
 
 
 schema = schemathesis.openapi.from_dict(DOCUMENT, config=_config())  # one test per operation
+PUBLIC = schema.exclude(func=_needs_token)
+# Without a token, an operation that needs one refuses every request before it reads its parameters: some drawn
+# requests (a third of the others' number) show it. Schemathesis's coverage cases (every boundary, missing field and
+# wrong type of each parameter) are for the signed-in test, which reaches the parameters.
+# (`exclude`, as schemathesis ORs an `include` with the per-operation settings of the config.)
+SECURED = schemathesis.openapi.from_dict(DOCUMENT, config=_config(coverage_phase=False)).exclude(func=_needs_none)
+REFUSED_EXAMPLES = settings(EXAMPLES, max_examples=max(10, EXAMPLES.max_examples // 3))
 
 
 @pytest.fixture(scope="module")
@@ -155,10 +173,19 @@ def every_check() -> list[Any]:
     return list(CHECKS.get_all())
 
 
-@schema.parametrize()
+@PUBLIC.parametrize()
 @EXAMPLES
 @seed(SEED)
 def test_the_api_keeps_its_document_without_a_token(
+    case: schemathesis.Case, server: LiveServer, limits: redis.Redis
+) -> None:
+    call(case, server, limits, {})
+
+
+@SECURED.parametrize()
+@REFUSED_EXAMPLES
+@seed(SEED)
+def test_an_operation_that_needs_a_token_keeps_its_document_without_one(
     case: schemathesis.Case, server: LiveServer, limits: redis.Redis
 ) -> None:
     call(case, server, limits, {})
