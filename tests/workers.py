@@ -29,11 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]  # where `python -m tests.shortened_w
 
 @dataclass(frozen=True)
 class WorkerTimeouts:
-    """Shorter timeouts for a test's worker (tests/shortened_worker.py): the pool's statement timeout, and how long
-    a worker may be silent before Dramatiq redelivers its messages."""
+    """Shorter timeouts for a test's worker (tests/shortened_worker.py): the pool's statement timeout, how long
+    a worker may be silent before Dramatiq redelivers its messages, and the least wait before a failed job's retry
+    (every actor's; None: each actor's own)."""
 
     statement_s: float = STATEMENT_TIMEOUT_S
     heartbeat_ms: int = HEARTBEAT_TIMEOUT_MS
+    min_backoff_ms: int | None = None
 
 
 class WorkerProcess:
@@ -47,6 +49,8 @@ class WorkerProcess:
         command = [sys.executable, "-m", "ayni", "worker"]
         if self.timeouts is not None:
             timeouts = [str(self.timeouts.statement_s), str(self.timeouts.heartbeat_ms)]
+            if self.timeouts.min_backoff_ms is not None:
+                timeouts.append(str(self.timeouts.min_backoff_ms))
             command = [sys.executable, "-m", "tests.shortened_worker", *timeouts]
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import signal
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -43,7 +44,25 @@ from tests.sales.import_jobs import (
 )
 from tests.workers import WorkerProcess, WorkerTimeouts, wait_until_idle, worker_children
 
+# A killed attempt's retry a tenth of a second after it, not Dramatiq's one to two seconds, doubled at each retry
+# (ActorSpec.min_backoff_ms): what happens between the attempts is the same.
+QUICK_RETRIES = WorkerTimeouts(min_backoff_ms=100)
+
+
+@pytest.fixture
+def worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
+    """tests/conftest.py's worker, retrying quickly."""
+    process = WorkerProcess(worker_env, tmp_path / "worker.log", QUICK_RETRIES).start()
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
 # A worker killed during the load
+
+# A file of several batches (ayni.sales.sources.BATCH_BYTES: some 16,000 of the demo file's lines).
+BIG_LINES = 40_000
 
 
 @pytest.mark.parametrize("start_mode", ["manual", "auto"])
@@ -58,7 +77,7 @@ def test_a_worker_killed_mid_load_leaves_no_trace_and_the_redelivered_job_loads_
     """The worker dies (SIGKILL) with every line, product, location and rollup of the import written and not
     committed, on top of an earlier import whose days the file replaces. Nothing of it stays; a new worker gets
     the message again and ends with exactly what a company that imported the same files undisturbed has."""
-    earlier, big = one_branch(demo_file(tmp_path, 2_000), "Concepción"), demo_file(tmp_path, 100_000)
+    earlier, big = one_branch(demo_file(tmp_path, 2_000), "Concepción"), demo_file(tmp_path, BIG_LINES)
     killed, undisturbed = importers(team)
     first = WorkerProcess(worker_env, tmp_path / "first.log").start()
     try:
@@ -88,7 +107,7 @@ def test_a_worker_killed_mid_load_leaves_no_trace_and_the_redelivered_job_loads_
         done = wait_for_status(client, killed, import_id, "succeeded", "failed")
         print(f"SIGKILL to the redelivered import's success: {time.monotonic() - killed_at:.1f} s")
         assert done["status"] == "succeeded", (done, second.log())
-        assert done["summary"]["lines_loaded"] == 100_000
+        assert done["summary"]["lines_loaded"] == BIG_LINES
     finally:
         second.stop()
     after = snapshot(database_url, killed.company)
@@ -179,7 +198,7 @@ def test_a_demo_fill_killed_on_every_attempt_leaves_one_failed_import_and_no_lin
     created = client.post(f"{C}/demo", params={"lines": 1_000}, headers=ana.headers)
     assert created.status_code == 201, created.text
     demo = uuid.UUID(created.json()["id"])
-    worker = WorkerProcess(worker_env, tmp_path / "worker.log").start()
+    worker = WorkerProcess(worker_env, tmp_path / "worker.log", QUICK_RETRIES).start()
     try:
         with company_row_locked(database_url, demo) as holder:
             kill_every_attempt(database_url, holder, worker, FILL_DEMO_COMPANY.max_retries + 1)
