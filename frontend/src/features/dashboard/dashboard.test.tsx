@@ -317,7 +317,8 @@ describe('the view lives in the URL', () => {
     await waitFor(() => expect(window.location.search).toBe('?period=last-7&compare=previous_year'));
     await act(async () => window.history.go(-2));
     await waitFor(() => expect(window.location.search).toBe(''));
-    expect((screen.getByLabelText('Period') as HTMLSelectElement).value).toBe('last-30');
+    // The address changes first; the view follows when React renders the router's new location.
+    await waitFor(() => expect((screen.getByLabelText('Period') as HTMLSelectElement).value).toBe('last-30'));
     expect(screen.getByText('01-11-2026 to 30-11-2026')).toBeTruthy();
   });
 
