@@ -4,7 +4,7 @@ point is to outlast one of them or to wait one out: seconds instead of half a mi
     python -m tests.shortened_worker STATEMENT_TIMEOUT_S HEARTBEAT_TIMEOUT_MS [MIN_BACKOFF_MS]
     python -m tests.shortened_worker --job-process STATEMENT_TIMEOUT_S PARENT_PID   (started by that worker)
 
-Both are module constants of ayni, read when the worker makes its pool and its broker, so they are set in the
+They are module values of ayni, read when the worker makes its pool and its broker, so they are set in the
 worker's own process before `ayni worker` runs:
 - ayni.db.STATEMENT_TIMEOUT_S: the pool's statement timeout, and the default of ayni.db.connect's (a connection
   outside the pool), which is the constant's value when ayni.db was imported and so is set with it;
