@@ -188,7 +188,9 @@ def test_the_api_keeps_its_document_without_a_token(
 def test_an_operation_that_needs_a_token_keeps_its_document_without_one(
     case: schemathesis.Case, server: LiveServer, limits: redis.Redis
 ) -> None:
-    call(case, server, limits, {})
+    # 401; 400 where the drawn Authorization header is malformed (RFC 6750: invalid_request); 404 where the drawn
+    # path names no route (an id that is not a uuid). Never the operation's answer.
+    assert call(case, server, limits, {}) in (400, 401, 404)
 
 
 @schema.parametrize()
